@@ -365,9 +365,10 @@ function emitWrite(m: Message, s: Struct, ctx: Range): string {
       const body = writeValue(m, f, inner, 'true', `m.${key}!`, true, '    ');
       const push = [`(tags ??= []).push({ tag: ${f.tag}, write: (w) => {`, ...body, '  } });'];
       if (cond === 'always') lines.push(`  if (${nonDefault}) ${push[0]}`, ...push.slice(1));
+      else if (f.ignorable) lines.push(`  if (${cond} && ${nonDefault}) ${push[0]}`, ...push.slice(1));
       else {
         lines.push(`  if (${nonDefault}) {`);
-        lines.push(`    if (!(${cond})) ${f.ignorable ? '{}' : `unsupportedField('${key}', v);`}`);
+        lines.push(`    if (!(${cond})) unsupportedField('${key}', v);`);
         lines.push(`    else ${push[0]}`, ...push.slice(1).map((l) => `  ${l}`), '  }');
       }
     }

@@ -125,30 +125,18 @@ function writeApiVersionsResponse(w: Writer, v: number, m: Input<ApiVersionsResp
     w.int32(m.throttleTimeMs ?? 0);
   }
   let tags: TaggedWrite[] | undefined;
-  if (m.supportedFeatures !== undefined && !isDefault(m.supportedFeatures, [])) {
-    if (!(v >= 3)) {}
-    else (tags ??= []).push({ tag: 0, write: (w) => {
-      w.array(true, m.supportedFeatures!, writeSupportedFeatureKey, v);
-    } });
-  }
-  if (m.finalizedFeaturesEpoch !== undefined && !isDefault(m.finalizedFeaturesEpoch, -1n)) {
-    if (!(v >= 3)) {}
-    else (tags ??= []).push({ tag: 1, write: (w) => {
-      w.int64(m.finalizedFeaturesEpoch!);
-    } });
-  }
-  if (m.finalizedFeatures !== undefined && !isDefault(m.finalizedFeatures, [])) {
-    if (!(v >= 3)) {}
-    else (tags ??= []).push({ tag: 2, write: (w) => {
-      w.array(true, m.finalizedFeatures!, writeFinalizedFeatureKey, v);
-    } });
-  }
-  if (m.zkMigrationReady !== undefined && !isDefault(m.zkMigrationReady, false)) {
-    if (!(v >= 3)) {}
-    else (tags ??= []).push({ tag: 3, write: (w) => {
-      w.bool(m.zkMigrationReady!);
-    } });
-  }
+  if (v >= 3 && m.supportedFeatures !== undefined && !isDefault(m.supportedFeatures, [])) (tags ??= []).push({ tag: 0, write: (w) => {
+    w.array(true, m.supportedFeatures!, writeSupportedFeatureKey, v);
+  } });
+  if (v >= 3 && m.finalizedFeaturesEpoch !== undefined && !isDefault(m.finalizedFeaturesEpoch, -1n)) (tags ??= []).push({ tag: 1, write: (w) => {
+    w.int64(m.finalizedFeaturesEpoch!);
+  } });
+  if (v >= 3 && m.finalizedFeatures !== undefined && !isDefault(m.finalizedFeatures, [])) (tags ??= []).push({ tag: 2, write: (w) => {
+    w.array(true, m.finalizedFeatures!, writeFinalizedFeatureKey, v);
+  } });
+  if (v >= 3 && m.zkMigrationReady !== undefined && !isDefault(m.zkMigrationReady, false)) (tags ??= []).push({ tag: 3, write: (w) => {
+    w.bool(m.zkMigrationReady!);
+  } });
   if (flex) w.taggedFields(tags, m._unknownTaggedFields);
 }
 

@@ -120,12 +120,9 @@ function writeCreatableTopicResult(w: Writer, v: number, m: Input<CreatableTopic
     w.nullableArray(flex, (m.configs === undefined ? [] : m.configs), writeCreatableTopicConfigs, v);
   }
   let tags: TaggedWrite[] | undefined;
-  if (m.topicConfigErrorCode !== undefined && !isDefault(m.topicConfigErrorCode, 0)) {
-    if (!(v >= 5)) {}
-    else (tags ??= []).push({ tag: 0, write: (w) => {
-      w.int16(m.topicConfigErrorCode!);
-    } });
-  }
+  if (v >= 5 && m.topicConfigErrorCode !== undefined && !isDefault(m.topicConfigErrorCode, 0)) (tags ??= []).push({ tag: 0, write: (w) => {
+    w.int16(m.topicConfigErrorCode!);
+  } });
   if (flex) w.taggedFields(tags, m._unknownTaggedFields);
 }
 

@@ -197,12 +197,9 @@ function writeFetchRequest(w: Writer, v: number, m: Input<FetchRequest>): void {
     w.string(flex, m.rackId ?? "");
   }
   let tags: TaggedWrite[] | undefined;
-  if (m.clusterId !== undefined && !isDefault(m.clusterId, null)) {
-    if (!(v >= 12)) {}
-    else (tags ??= []).push({ tag: 0, write: (w) => {
-      w.nullableString(true, m.clusterId!);
-    } });
-  }
+  if (v >= 12 && m.clusterId !== undefined && !isDefault(m.clusterId, null)) (tags ??= []).push({ tag: 0, write: (w) => {
+    w.nullableString(true, m.clusterId!);
+  } });
   if (m.replicaState !== undefined && !isDefault(m.replicaState, defaultReplicaState())) {
     if (!(v >= 15)) unsupportedField('replicaState', v);
     else (tags ??= []).push({ tag: 1, write: (w) => {
@@ -245,18 +242,12 @@ function writeFetchPartition(w: Writer, v: number, m: Input<FetchPartition>): vo
   }
   w.int32(m.partitionMaxBytes ?? 0);
   let tags: TaggedWrite[] | undefined;
-  if (m.replicaDirectoryId !== undefined && !isDefault(m.replicaDirectoryId, ZERO_UUID)) {
-    if (!(v >= 17)) {}
-    else (tags ??= []).push({ tag: 0, write: (w) => {
-      w.uuid(m.replicaDirectoryId!);
-    } });
-  }
-  if (m.highWatermark !== undefined && !isDefault(m.highWatermark, 9223372036854775807n)) {
-    if (!(v >= 18)) {}
-    else (tags ??= []).push({ tag: 1, write: (w) => {
-      w.int64(m.highWatermark!);
-    } });
-  }
+  if (v >= 17 && m.replicaDirectoryId !== undefined && !isDefault(m.replicaDirectoryId, ZERO_UUID)) (tags ??= []).push({ tag: 0, write: (w) => {
+    w.uuid(m.replicaDirectoryId!);
+  } });
+  if (v >= 18 && m.highWatermark !== undefined && !isDefault(m.highWatermark, 9223372036854775807n)) (tags ??= []).push({ tag: 1, write: (w) => {
+    w.int64(m.highWatermark!);
+  } });
   if (flex) w.taggedFields(tags, m._unknownTaggedFields);
 }
 

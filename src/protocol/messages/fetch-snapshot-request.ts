@@ -124,12 +124,9 @@ function writePartitionSnapshot(w: Writer, v: number, m: Input<PartitionSnapshot
   { const x = m.snapshotId ?? defaultSnapshotId(); writeSnapshotId(w, v, x); }
   w.int64(m.position ?? 0n);
   let tags: TaggedWrite[] | undefined;
-  if (m.replicaDirectoryId !== undefined && !isDefault(m.replicaDirectoryId, ZERO_UUID)) {
-    if (!(v >= 1)) {}
-    else (tags ??= []).push({ tag: 0, write: (w) => {
-      w.uuid(m.replicaDirectoryId!);
-    } });
-  }
+  if (v >= 1 && m.replicaDirectoryId !== undefined && !isDefault(m.replicaDirectoryId, ZERO_UUID)) (tags ??= []).push({ tag: 0, write: (w) => {
+    w.uuid(m.replicaDirectoryId!);
+  } });
   w.taggedFields(tags, m._unknownTaggedFields);
 }
 

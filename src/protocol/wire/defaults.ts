@@ -7,6 +7,8 @@ import { UnsupportedVersionError } from './errors.js';
  */
 export function isDefault(value: unknown, dflt: unknown): boolean {
   if (value === dflt) return true;
+  // int64 inputs may be numbers while defaults are bigints.
+  if (typeof value === 'number' && typeof dflt === 'bigint') return Number.isInteger(value) && BigInt(value) === dflt;
   if (value === null || dflt === null || value === undefined || dflt === undefined) return false;
   if (Buffer.isBuffer(value)) return Buffer.isBuffer(dflt) && value.equals(dflt);
   if (Array.isArray(value)) {

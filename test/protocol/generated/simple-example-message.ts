@@ -253,12 +253,9 @@ function writeSimpleExampleMessage(w: Writer, v: number, m: Input<SimpleExampleM
       { const x = m.myTaggedStruct!; writeTaggedStruct(w, v, x); }
     } });
   }
-  if (m.taggedLongFlexibleVersionSubset !== undefined && !isDefault(m.taggedLongFlexibleVersionSubset, 0n)) {
-    if (!(v >= 2)) {}
-    else (tags ??= []).push({ tag: 9, write: (w) => {
-      w.int64(m.taggedLongFlexibleVersionSubset!);
-    } });
-  }
+  if (v >= 2 && m.taggedLongFlexibleVersionSubset !== undefined && !isDefault(m.taggedLongFlexibleVersionSubset, 0n)) (tags ??= []).push({ tag: 9, write: (w) => {
+    w.int64(m.taggedLongFlexibleVersionSubset!);
+  } });
   if (flex) w.taggedFields(tags, m._unknownTaggedFields);
 }
 

@@ -53,12 +53,9 @@ function writeOffsetCommitValue(w: Writer, v: number, m: Input<OffsetCommitValue
     w.int64(m.expireTimestamp ?? -1n);
   }
   let tags: TaggedWrite[] | undefined;
-  if (m.topicId !== undefined && !isDefault(m.topicId, ZERO_UUID)) {
-    if (!(v >= 4)) {}
-    else (tags ??= []).push({ tag: 0, write: (w) => {
-      w.uuid(m.topicId!);
-    } });
-  }
+  if (v >= 4 && m.topicId !== undefined && !isDefault(m.topicId, ZERO_UUID)) (tags ??= []).push({ tag: 0, write: (w) => {
+    w.uuid(m.topicId!);
+  } });
   if (flex) w.taggedFields(tags, m._unknownTaggedFields);
 }
 
