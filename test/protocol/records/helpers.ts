@@ -4,16 +4,8 @@ import type { KafkaRecord, RecordInput } from '../../../src/protocol/records/ind
 export const require = createRequire(import.meta.url);
 
 /** Deterministic PRNG (mulberry32) so fuzz tests are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../random-message.js';
+export { prng };
 
 export function randomBytes(rand: () => number, length: number): Buffer {
   const out = Buffer.allocUnsafe(length);
