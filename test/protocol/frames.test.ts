@@ -26,6 +26,8 @@ describe('frames', () => {
     expect(keys.length).toBe(91);
     expect(apis[ApiKey.Produce].minVersion).toBe(0);
     expect(apis[ApiKey.Fetch].maxVersion).toBe(18);
+    expect(apis[ApiKey.Produce].flexibleVersions).toBe('9+');
+    expect(apis[ApiKey.SaslHandshake].flexibleVersions).toBe('none');
   });
 
   it.each(all.map((a) => [a.name, a] as const))('%s: request and response frames round-trip at every version', (_, api) => {

@@ -102,6 +102,7 @@ function emitApis(pairs: Map<number, { request?: Message; response?: Message }>)
     lines.push(`  ${k}: {`);
     lines.push(`    name: '${name}',`, `    apiKey: ${k},`);
     lines.push(`    minVersion: ${request!.valid.lo},`, `    maxVersion: ${request!.valid.hi},`);
+    lines.push(`    flexibleVersions: '${flex === null ? 'none' : `${flex}+`}',`);
     lines.push(`    flexibleMinVersion: ${flex},`);
     lines.push(`    latestVersionUnstable: ${request!.latestVersionUnstable},`);
     lines.push(`    request: ${request!.name},`, `    response: ${response!.name},`);
