@@ -29,3 +29,4 @@ export {
   type MessageCodec,
   type TaggedField,
 } from './wire/index.js';
+export { ErrorCode, errorName, describeError, type ErrorName } from './errors.js';

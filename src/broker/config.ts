@@ -1,0 +1,61 @@
+/**
+ * The broker's static configuration, in Kafka's `server.properties` names. `serve` flags, GREGOR_* environment
+ * variables and an optional properties file all end up here; what the broker reads is typed below, and the raw
+ * map is kept for DescribeConfigs (source STATIC_BROKER_CONFIG).
+ */
+export interface BrokerConfig {
+  /** Every key given, as given. */
+  readonly raw: ReadonlyMap<string, string>;
+  nodeId: number;
+  host: string;
+  port: number;
+  advertisedHost: string;
+  advertisedPort: number;
+  socketRequestMaxBytes: number;
+  messageMaxBytes: number;
+  autoCreateTopicsEnable: boolean;
+  numPartitions: number;
+  defaultReplicationFactor: number;
+}
+
+export const BROKER_DEFAULTS: Readonly<Record<string, string>> = {
+  'node.id': '1',
+  'socket.request.max.bytes': '104857600',
+  'message.max.bytes': '1048588',
+  'auto.create.topics.enable': 'true',
+  'num.partitions': '1',
+  'default.replication.factor': '1',
+};
+
+function int(raw: ReadonlyMap<string, string>, key: string): number {
+  const text = raw.get(key) ?? BROKER_DEFAULTS[key]!;
+  const n = Number(text.trim());
+  if (!Number.isInteger(n)) throw new Error(`config ${key}: "${text}" is not an integer`);
+  return n;
+}
+
+function bool(raw: ReadonlyMap<string, string>, key: string): boolean {
+  const text = (raw.get(key) ?? BROKER_DEFAULTS[key]!).trim().toLowerCase();
+  if (text !== 'true' && text !== 'false') throw new Error(`config ${key}: "${text}" is not true or false`);
+  return text === 'true';
+}
+
+export function brokerConfig(
+  listen: { host: string; port: number; advertisedHost?: string; advertisedPort?: number },
+  configs: Record<string, string> = {},
+): BrokerConfig {
+  const raw = new Map(Object.entries(configs));
+  return {
+    raw,
+    nodeId: int(raw, 'node.id'),
+    host: listen.host,
+    port: listen.port,
+    advertisedHost: listen.advertisedHost ?? (listen.host === '0.0.0.0' || listen.host === '127.0.0.1' ? 'localhost' : listen.host),
+    advertisedPort: listen.advertisedPort ?? listen.port,
+    socketRequestMaxBytes: int(raw, 'socket.request.max.bytes'),
+    messageMaxBytes: int(raw, 'message.max.bytes'),
+    autoCreateTopicsEnable: bool(raw, 'auto.create.topics.enable'),
+    numPartitions: int(raw, 'num.partitions'),
+    defaultReplicationFactor: int(raw, 'default.replication.factor'),
+  };
+}
