@@ -10,9 +10,11 @@
  */
 import type { Command } from '@oclif/core';
 import HelpCommand from './help.js';
+import ServeCommand from './serve.js';
 import VersionCommand from './version.js';
 
 export const commands: Record<string, Command.Class> = {
   help: HelpCommand,
+  serve: ServeCommand,
   version: VersionCommand,
 };

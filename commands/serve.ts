@@ -1,0 +1,33 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../src/cli/base-command.js';
+
+export default class ServeCommand extends BaseCommand<typeof ServeCommand> {
+  static override summary = 'Start a Kafka-protocol broker (combined broker and controller).';
+  static override description = `Any Kafka client can connect to it. Data is kept in the platform's data folder
+unless --data-dir or --ephemeral says otherwise. Broker configs take Kafka's names (server.properties), from
+--config key=value, or from a properties file with --config-file.`;
+  static override examples = [
+    '<%= config.bin %> serve',
+    '<%= config.bin %> serve --ephemeral --port 19092',
+    '<%= config.bin %> serve --config auto.create.topics.enable=false --config num.partitions=3',
+    '<%= config.bin %> serve --config-file server.properties --data-dir ./data',
+  ];
+  static override flags = {
+    host: Flags.string({ description: 'Address to listen on [env: GREGOR_HOST] (default 127.0.0.1)' }),
+    port: Flags.integer({ description: 'Port to listen on, 0 for any free port [env: GREGOR_PORT] (default 9092)' }),
+    'advertised-host': Flags.string({ description: 'Host name clients are told to connect to [env: GREGOR_ADVERTISED_HOST]' }),
+    'data-dir': Flags.string({ description: 'Folder for logs and metadata [env: GREGOR_DATA_DIR]' }),
+    ephemeral: Flags.boolean({ description: 'Keep data in a temporary folder removed at exit (for CI) [env: GREGOR_EPHEMERAL]' }),
+    'log-level': Flags.string({ description: 'error, warn, info or debug [env: GREGOR_LOG_LEVEL] (default info)' }),
+    config: Flags.string({ char: 'c', multiple: true, description: 'A broker config in Kafka\'s name, key=value (repeatable)' }),
+    'config-file': Flags.string({ description: 'A server.properties file [env: GREGOR_CONFIG_FILE]' }),
+  };
+
+  public async run(): Promise<void> {
+    const { resolveServeOptions } = await import('../src/broker/serve-options.js');
+    const { serve } = await import('../src/broker/serve.js');
+    const server = await serve(resolveServeOptions(this.flags));
+    this.log(server.banner);
+    await server.closed;
+  }
+}
