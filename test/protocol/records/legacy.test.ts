@@ -3,6 +3,7 @@
  * (src/protocol/messageSet) and its codecs as the oracle, plus the conversions the broker needs:
  * legacy → magic 2 for Produce v0–v2, magic 2 → legacy for Fetch v0–v3.
  */
+import { crc32 } from '@node-rs/crc32';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildEndTxnMarkerBatch,
@@ -107,10 +108,8 @@ describe('kafkajs message sets → gregor', () => {
 describe('gregor message sets → kafkajs', () => {
   for (const magic of [0, 1] as const) {
     for (const [name, codec] of LEGACY_CODECS) {
-      // kafkajs-lz4's decoder checks the frame header checksum, which Kafka itself writes wrongly for
-      // magic 0 (KAFKA-3160); it cannot read magic-0 LZ4 from a Java broker either.
-      const kafkajsCannotRead = magic === 0 && codec === CompressionType.LZ4;
-      it.skipIf(kafkajsCannotRead)(`magic ${magic}, ${name}: kafkajs's decoder reads our messages`, async () => {
+      if (magic === 0 && codec === CompressionType.LZ4) continue; // kafkajs cannot read it: see the test after this loop
+      it(`magic ${magic}, ${name}: kafkajs's decoder reads our messages`, async () => {
         const list = entries(25, 3);
         const buf = buildLegacyMessageSet(
           list.map((e, i) => ({ ...e, offset: 1_000n + BigInt(i) })),
@@ -132,6 +131,54 @@ describe('gregor message sets → kafkajs', () => {
       });
     }
   }
+
+  // Magic-0 LZ4 cannot be read by kafkajs, from us or from Apache Kafka. Kafka's LZ4 stream
+  // (KafkaLZ4BlockOutputStream, now Lz4BlockOutputStream, in kafka-clients) is built with
+  // useBrokenFlagDescriptorChecksum = (magic == 0): its frame header checksum byte is
+  // (XXH32(frame[0..6)) >> 8) & 0xff, hashing the 4 magic bytes along with FLG and BD (KAFKA-3160,
+  // KIP-57), and it reads magic 0 with ignoreFlagDescriptorChecksum. We write that same byte for magic 0.
+  // kafkajs-lz4 (the lz4 package) checks the header checksum and rejects such a frame, whoever wrote it;
+  // magic 1 frames carry the correct checksum and kafkajs reads them.
+  it("magic 0, lz4: kafkajs rejects our messages exactly as it rejects Apache Kafka's; magic 1 it reads", async () => {
+    const list = entries(25, 3);
+    const withOffsets = list.map((e, i) => ({ ...e, offset: 1_000n + BigInt(i) }));
+    const ours = buildLegacyMessageSet(withOffsets, { magic: 0, compression: CompressionType.LZ4 });
+
+    // Apache Kafka's magic-0 LZ4 message set for the same entries, built without our code: kafkajs's own
+    // (correct-checksum) set, readable by kafkajs, with the header checksum byte written Kafka's way.
+    const standard = await kafkajsMessageSet(0, CompressionType.LZ4, list);
+    expect((await readWithKafkajs(standard)).map((m) => m.value?.toString() ?? null)).toEqual(list.map((e) => e.value?.toString() ?? null));
+    const VALUE_AT = 8 + 4 + 4 + 1 + 1 + 4 + 4; // offset, size, crc, magic, attributes, key length (-1), value length
+    expect(standard.readInt32BE(8 + 4 + 4 + 1 + 1)).toBe(-1);
+    const apacheKafka = Buffer.from(standard);
+    const frame = apacheKafka.subarray(VALUE_AT);
+    expect(frame.readUInt32LE(0)).toBe(0x184d2204); // LZ4 frame magic
+    expect(frame[4]! & 0x09).toBe(0); // no content size, no dictionary id: FLG, BD, then the checksum byte
+    const lz4Xxhash = require('lz4/build/Release/xxhash');
+    const kafkaHeaderChecksum = (lz4Xxhash.xxHash(frame.subarray(0, 6), 0) >> 8) & 0xff;
+    expect(frame[6]).not.toBe(kafkaHeaderChecksum);
+    frame[6] = kafkaHeaderChecksum;
+    apacheKafka.writeUInt32BE(crc32(apacheKafka.subarray(16)), 12); // the message CRC covers magic..value
+    expect(verifyLegacyMessage(apacheKafka, 0)).toBeNull();
+    expect(readLegacyBatch(apacheKafka).records.map((r) => r.value?.toString() ?? null)).toEqual(list.map((e) => e.value?.toString() ?? null));
+
+    // Our frame has the same broken byte, computed the same way.
+    const ourFrame = readLegacyMessage(ours).value!;
+    expect(ourFrame[6]).toBe((lz4Xxhash.xxHash(ourFrame.subarray(0, 6), 0) >> 8) & 0xff);
+    expect(verifyLegacyMessage(ours, 0)).toBeNull();
+
+    // kafkajs rejects both, for the header checksum and nothing else.
+    const rejection = (buf: Buffer) => readWithKafkajs(buf).then(() => 'read', (err: Error) => err.message);
+    expect(await rejection(apacheKafka)).toBe('Invalid stream descriptor checksum @6');
+    expect(await rejection(ours)).toBe(await rejection(apacheKafka));
+
+    // The same entries as magic 1 LZ4 from us: kafkajs reads every message.
+    const magic1 = buildLegacyMessageSet(withOffsets, { magic: 1, compression: CompressionType.LZ4 });
+    const decoded = await readWithKafkajs(magic1);
+    expect(decoded.map((m) => ({ offset: m.offset, magic: m.magicByte, timestamp: m.timestamp, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null }))).toEqual(
+      list.map((e, i) => ({ offset: String(1_000 + i), magic: 1, timestamp: String(e.timestamp), key: e.key?.toString() ?? null, value: e.value?.toString() ?? null })),
+    );
+  });
 
   it('magic 0 LZ4 carries the legacy header checksum and reads back here', () => {
     const list = entries(5);
