@@ -4,6 +4,9 @@ import { handlers as allHandlers } from './apis/index.js';
 import type { BrokerConfig } from './config.js';
 import { Connection } from './connection.js';
 import type { Logger } from './logger.js';
+import { SUPPORTED_FEATURES, type MetadataController } from '../metadata/index.js';
+import type { LogManager } from '../storage/index.js';
+import { ReplicaManager } from './replica-manager.js';
 
 export interface FeatureLevels {
   supported: { name: string; minVersion: number; maxVersion: number }[];
@@ -21,12 +24,29 @@ export class Broker {
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 1;
 
+  readonly replicas: ReplicaManager;
+
   constructor(
     readonly config: BrokerConfig,
     readonly log: Logger,
-    readonly clusterId: string,
+    readonly metadata: MetadataController,
+    readonly logs: LogManager,
   ) {
     for (const h of allHandlers) this.handlers.set(h.apiKey, h);
+    this.replicas = new ReplicaManager(config.nodeId, metadata, logs, log);
+  }
+
+  get clusterId(): string {
+    return this.metadata.clusterId;
+  }
+
+  /** Registers this node with the controller, advertising its listener (a RegisterBrokerRecord). */
+  register(): void {
+    const result = this.metadata.registerBroker({
+      brokerId: this.config.nodeId,
+      endpoints: [{ name: 'PLAINTEXT', host: this.config.advertisedHost, port: this.config.advertisedPort, securityProtocol: 0 }],
+    });
+    if (result.errorCode !== 0) throw new Error(`broker registration failed: ${result.errorMessage ?? result.errorCode}`);
   }
 
   /** What ApiVersions advertises: every served API with the versions its handler serves. */
@@ -37,7 +57,12 @@ export class Broker {
   }
 
   features(): FeatureLevels {
-    return { supported: [], finalized: [], epoch: -1n };
+    const finalized = this.metadata.finalizedFeatures();
+    return {
+      supported: Object.entries(SUPPORTED_FEATURES).map(([name, r]) => ({ name, minVersion: r.minVersion, maxVersion: r.maxVersion })),
+      finalized: Object.entries(finalized).map(([name, level]) => ({ name, minVersionLevel: level, maxVersionLevel: level })),
+      epoch: BigInt(this.metadata.finalizedFeaturesEpoch),
+    };
   }
 
   async listen(): Promise<{ host: string; port: number }> {
@@ -73,5 +98,6 @@ export class Broker {
     this.server = undefined;
     for (const c of this.connections) c.close();
     if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.replicas.close();
   }
 }

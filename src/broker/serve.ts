@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
-import { openDataDir } from '../metadata/meta-properties.js';
+import { MetadataController, openDataDir } from '../metadata/index.js';
 import { LogManager } from '../storage/index.js';
 import { Broker } from './broker.js';
 import { brokerConfig } from './config.js';
@@ -25,8 +25,11 @@ export function defaultDataDir(): string {
 }
 
 /** Starts a broker: data folder, storage, metadata, listeners. With `handleSignals`, SIGINT/SIGTERM shut it down. */
-export async function serve(options: ServeOptions, { handleSignals = true } = {}): Promise<RunningServer> {
-  const log = createLogger(options.logLevel);
+export async function serve(
+  options: ServeOptions,
+  { handleSignals = true, logWrite }: { handleSignals?: boolean; logWrite?: (line: string) => void } = {},
+): Promise<RunningServer> {
+  const log = createLogger(options.logLevel, logWrite);
   const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), 'gregor-')) : (options.dataDir ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
   const config = brokerConfig(
@@ -35,23 +38,39 @@ export async function serve(options: ServeOptions, { handleSignals = true } = {}
   );
   const dir = openDataDir(dataDir, { nodeId: config.nodeId });
   const logs = LogManager.open({ dataDir, log: (line) => log.info(line) });
-  const broker = new Broker(config, log, dir.clusterId);
+  let metadata: MetadataController | undefined;
+  let broker: Broker | undefined;
   let address: { host: string; port: number };
   try {
+    metadata = MetadataController.open({
+      logManager: logs,
+      dataDir: dir,
+      log: (line) => log.info(line),
+      numPartitions: config.numPartitions,
+      defaultReplicationFactor: config.defaultReplicationFactor,
+      staticConfig: options.configs,
+    });
+    broker = new Broker(config, log, metadata, logs);
     address = await broker.listen();
+    // Port 0 picks a free port: advertise the one actually bound.
+    if (config.advertisedPort === 0) config.advertisedPort = address.port;
+    broker.register();
   } catch (e) {
+    await broker?.close();
+    metadata?.close();
     logs.close();
     throw e;
   }
-  // Port 0 picks a free port: advertise the one actually bound.
-  if (config.advertisedPort === 0) config.advertisedPort = address.port;
+  const running = broker;
+  const controller = metadata;
 
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      await broker.close();
+      await running.close();
+      controller.close();
       logs.close();
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
       resolveClosed();
@@ -67,5 +86,5 @@ export async function serve(options: ServeOptions, { handleSignals = true } = {}
   const banner =
     `gregor listening on ${address.host}:${address.port} (advertised ${config.advertisedHost}:${config.advertisedPort}), ` +
     `data ${options.ephemeral ? `${dataDir} (ephemeral)` : dataDir}, cluster id ${dir.clusterId}`;
-  return { broker, banner, address, dataDir, close, closed };
+  return { broker: running, banner, address, dataDir, close, closed };
 }

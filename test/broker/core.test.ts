@@ -1,19 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Broker } from '../../src/broker/broker.js';
-import { brokerConfig } from '../../src/broker/config.js';
-import { createLogger } from '../../src/broker/logger.js';
+import { serve, type RunningServer } from '../../src/broker/serve.js';
 import { ApiKey, ErrorCode, decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/index.js';
 import { RawClient } from './raw-client.js';
 
 const lines: string[] = [];
-let broker: Broker;
+let server: RunningServer;
 let port: number;
 
 beforeAll(async () => {
-  broker = new Broker(brokerConfig({ host: '127.0.0.1', port: 0 }, { 'socket.request.max.bytes': '1000000' }), createLogger('info', (l) => lines.push(l)), 'test-cluster-id-abcdef');
-  port = (await broker.listen()).port;
+  server = await serve(
+    { host: '127.0.0.1', port: 0, ephemeral: true, logLevel: 'warn', configs: { 'socket.request.max.bytes': '1000000' } },
+    { handleSignals: false, logWrite: (l) => lines.push(l) },
+  );
+  port = server.address.port;
 });
-afterAll(() => broker.close());
+afterAll(() => server.close());
 
 async function stillServes(): Promise<void> {
   const c = await RawClient.connect(port);
