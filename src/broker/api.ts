@@ -12,6 +12,8 @@ export interface RequestContext {
   version: number;
   broker: Broker;
   connection: ConnectionInfo;
+  /** Closes this connection after the request, without a response (Kafka does so for a failed acks=0 produce). */
+  closeConnection?(reason: string): void;
 }
 
 export interface ConnectionInfo {

@@ -103,7 +103,13 @@ export class Connection {
         return this.abort(`malformed ${apis[key as 0].name} v${version} request: ${e.message}`);
       throw e;
     }
-    const ctx: RequestContext = { header, version, broker: this.broker, connection: this.info };
+    const ctx: RequestContext = {
+      header,
+      version,
+      broker: this.broker,
+      connection: this.info,
+      closeConnection: (reason) => this.abort(reason),
+    };
     const response = await handler.handle(request as never, ctx);
     if (response !== null && !this.closed) this.send(key, version, header.correlationId, response);
   }
