@@ -38,10 +38,12 @@ export class ReplicaManager {
 
   private ensureLog(topic: string, p: PartitionState): void {
     if (!p.replicas.includes(this.nodeId)) return;
-    this.logs.createPartition(
+    const log = this.logs.createPartition(
       { topic, partition: p.partitionId, topicId: p.topicId },
       logConfigFromKafka(this.metadata.topicConfig(topic, this.nodeId)),
     );
+    // A leader starts its epoch at the log end, as Kafka's leader epoch cache records it on becoming leader.
+    if (p.leader === this.nodeId && p.leaderEpoch > log.leaderEpoch()) log.setLeaderEpoch(p.leaderEpoch);
   }
 
   /** The partition's log if this node leads it; else why not, as a Kafka error name. */
