@@ -158,9 +158,11 @@ async function main(): Promise<void> {
     line(`produce ${big} x 16 KiB, 8 partitions, acks=1`, `${mbps.toFixed(0)} MiB/s`, `${((100 * mbps) / ceil.socketToFile).toFixed(0)}% of socket->file (goal 60%)`);
   }
   {
+    const cpu0 = cpuSeconds(server.pid);
     const s = kcat(['-C', '-b', b, '-t', 'big', '-o', 'beginning', '-e', '-q', '-X', 'fetch.max.bytes=52428800']);
+    const busy = (cpuSeconds(server.pid) - cpu0) / s;
     const mbps = bigBytes / MiB / s;
-    line(`fetch ${big} x 16 KiB, 8 partitions (kcat -C -e)`, `${mbps.toFixed(0)} MiB/s`, `${((100 * mbps) / ceil.fileToSocket).toFixed(0)}% of file->socket (goal 40%)`);
+    line(`fetch ${big} x 16 KiB, 8 partitions (kcat -C -e)`, `${mbps.toFixed(0)} MiB/s`, `${((100 * mbps) / ceil.fileToSocket).toFixed(0)}% of file->socket (goal 40%); broker busy ${(100 * busy).toFixed(0)}% of a core`);
   }
 
   // Latency: one record per request at a steady 1,000 records/s, acks=all, gregor's own minimal client.
