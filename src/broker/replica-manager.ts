@@ -1,4 +1,4 @@
-import type { MetadataController, MetadataDelta, PartitionState } from '../metadata/index.js';
+import { ConfigResourceType, type MetadataController, type MetadataDelta, type PartitionState } from '../metadata/index.js';
 import { logConfigFromKafka, type LogManager, type PartitionLog } from '../storage/index.js';
 import type { Logger } from './logger.js';
 
@@ -30,9 +30,17 @@ export class ReplicaManager {
     }
     for (const { topic, partition } of delta.partitionsCreated) this.ensureLog(topic, partition);
     for (const { topic, partition } of delta.partitionsChanged) this.ensureLog(topic, partition);
-    for (const c of delta.configsChanged) {
-      if (c.resourceType === 2 && this.metadata.topic(c.resourceName) !== undefined)
-        this.logs.setConfig(c.resourceName, logConfigFromKafka(this.metadata.topicConfig(c.resourceName, this.nodeId)));
+    // A topic's log settings come from its own overrides, then this broker's and the cluster's dynamic broker
+    // configs (log.retention.ms, …): a broker-level change reconfigures every topic.
+    const brokerChanged = delta.configsChanged.some(
+      (c) => c.resourceType === ConfigResourceType.BROKER && (c.resourceName === '' || c.resourceName === String(this.nodeId)),
+    );
+    const topics = brokerChanged
+      ? [...this.metadata.image.topicsByName.keys()]
+      : delta.configsChanged.filter((c) => c.resourceType === ConfigResourceType.TOPIC).map((c) => c.resourceName);
+    for (const topic of new Set(topics)) {
+      if (this.metadata.topic(topic) !== undefined)
+        this.logs.setConfig(topic, logConfigFromKafka(this.metadata.topicConfig(topic, this.nodeId)));
     }
   }
 

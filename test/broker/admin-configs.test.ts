@@ -343,3 +343,20 @@ describe('DescribeConfigs quirks Kafka has', () => {
     }
   });
 });
+
+describe('broker-level log configs reach the partition logs', () => {
+  it('a dynamic cluster-wide log.retention.ms reconfigures existing topics', async () => {
+    const { serve } = await import('../../src/broker/serve.js');
+    const server = await serve({ host: '127.0.0.1', port: 0, ephemeral: true, logLevel: 'warn', configs: {} }, { handleSignals: false });
+    try {
+      const m = server.broker.metadata;
+      m.createTopics([{ name: 'retained', numPartitions: 1, replicationFactor: 1 }]);
+      expect(server.broker.logs.partition('retained', 0)!.config().retentionMs).toBe(604800000);
+      const r = m.incrementalAlterConfigs([{ resourceType: 4, resourceName: '', configs: [{ name: 'log.retention.ms', configOperation: 0, value: '1234' }] }]);
+      expect(r[0]!.errorCode).toBe(0);
+      expect(server.broker.logs.partition('retained', 0)!.config().retentionMs).toBe(1234);
+    } finally {
+      await server.close();
+    }
+  });
+});
