@@ -12,6 +12,7 @@ import {
   offlineReplicas,
 } from '../admin-common.js';
 import { defineHandler, type RequestContext } from '../api.js';
+import { internalTopicSpec } from '../coordinators.js';
 
 // Metadata (3), v0-13, as KafkaApis.handleTopicMetadataRequest answers it on a KRaft broker.
 // v0: an empty topic list means every topic; replicas and ISR list only reachable brokers (REPLICA_NOT_AVAILABLE
@@ -28,43 +29,9 @@ import { defineHandler, type RequestContext } from '../api.js';
 
 type Topic = Input<MetadataResponseTopic> & { name: string | null };
 
-/**
- * AutoTopicCreationManager.creatableTopic: internal topics get their own partition counts and configs. Their
- * replication factor (Kafka's default 3) is capped at the registered brokers, so a one-node gregor can host them
- * (Kafka would refuse; its quick-start configs set 1).
- */
 function autoCreateSpec(ctx: RequestContext, name: string) {
   const { config } = ctx.broker;
-  const raw = (key: string, fallback: string) => Number(config.raw.get(key) ?? fallback);
-  const brokers = ctx.broker.metadata.image.brokers.size;
-  if (name === '__consumer_offsets') {
-    return {
-      name,
-      numPartitions: raw('offsets.topic.num.partitions', '50'),
-      replicationFactor: Math.min(raw('offsets.topic.replication.factor', '3'), Math.max(brokers, 1)),
-      configs: [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'compression.type', value: 'producer' },
-        { name: 'segment.bytes', value: config.raw.get('offsets.topic.segment.bytes') ?? '104857600' },
-      ],
-    };
-  }
-  if (name === '__transaction_state') {
-    const replicationFactor = Math.min(raw('transaction.state.log.replication.factor', '3'), Math.max(brokers, 1));
-    return {
-      name,
-      numPartitions: raw('transaction.state.log.num.partitions', '50'),
-      replicationFactor,
-      configs: [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'compression.type', value: 'uncompressed' },
-        { name: 'min.insync.replicas', value: String(Math.min(raw('transaction.state.log.min.isr', '2'), replicationFactor)) },
-        { name: 'segment.bytes', value: config.raw.get('transaction.state.log.segment.bytes') ?? '104857600' },
-        { name: 'unclean.leader.election.enable', value: 'false' },
-      ],
-    };
-  }
-  return { name, numPartitions: config.numPartitions, replicationFactor: config.defaultReplicationFactor };
+  return internalTopicSpec(ctx.broker, name) ?? { name, numPartitions: config.numPartitions, replicationFactor: config.defaultReplicationFactor };
 }
 
 export default defineHandler({

@@ -1,5 +1,6 @@
 import type { ApiHandler } from '../api.js';
 import apiVersions from './18-api-versions.js';
+import findCoordinator from './10-find-coordinator.js';
 import produce from './00-produce.js';
 import fetch from './01-fetch.js';
 import listOffsets from './02-list-offsets.js';
@@ -20,4 +21,4 @@ import describeCluster from './60-describe-cluster.js';
 import describeTopicPartitions from './75-describe-topic-partitions.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these, with these versions. */
-export const handlers: ApiHandler<any>[] = [apiVersions, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions];
+export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions];
