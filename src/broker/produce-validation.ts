@@ -24,8 +24,10 @@ import {
   RecordsError,
   TimestampType,
   iterateRecords,
+  buildRecordBatch,
   legacyToRecordBatch,
   readBatchHeader,
+  readRecords,
   scanBatches,
   verifyBatch,
   type RecordBatchHeader,
@@ -134,7 +136,53 @@ function checkBatches(records: Buffer, input: ProducePartitionInput): ProduceChe
     if (producerError !== null) return producerError;
     pos += size;
   }
-  return { ok: true, records };
+  return { ok: true, records: recompress(records, input.settings.compressionType) };
+}
+
+const TOPIC_CODECS: Record<string, CompressionType> = {
+  uncompressed: CompressionType.NONE,
+  gzip: CompressionType.GZIP,
+  snappy: CompressionType.SNAPPY,
+  lz4: CompressionType.LZ4,
+  zstd: CompressionType.ZSTD,
+};
+
+/**
+ * A topic whose compression.type names a codec stores its batches in that codec, whatever the producer used:
+ * the one case where the broker rewrites records (LogValidator's recompression path). The batch keeps its
+ * producer id, epoch, sequence, transactional flag and timestamps.
+ */
+function recompress(records: Buffer, compressionType: string): Buffer {
+  const target = TOPIC_CODECS[compressionType];
+  if (target === undefined) return records; // 'producer': stored as produced
+  const out: Buffer[] = [];
+  let changed = false;
+  for (let pos = 0; pos + LOG_OVERHEAD <= records.length; ) {
+    const size = LOG_OVERHEAD + records.readInt32BE(pos + 8);
+    const h = readBatchHeader(records, pos);
+    const batch = records.subarray(pos, pos + size);
+    if (h.compression === target || h.isControl) out.push(batch);
+    else {
+      changed = true;
+      const recs = readRecords(records, pos);
+      out.push(
+        buildRecordBatch(
+          recs.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: Number(r.offset - h.baseOffset) })),
+          {
+            producerId: h.producerId,
+            producerEpoch: h.producerEpoch,
+            baseSequence: h.baseSequence,
+            isTransactional: h.isTransactional,
+            compression: target,
+            timestampType: h.timestampType,
+            lastOffsetDelta: h.lastOffsetDelta,
+          },
+        ),
+      );
+    }
+    pos += size;
+  }
+  return changed ? Buffer.concat(out) : records;
 }
 
 function checkRecords(
