@@ -123,3 +123,25 @@ function checkLoggers(r: AlterResourceInput): PreprocessError {
   }
   return { errorCode: ErrorCode.NONE, errorMessage: null };
 }
+
+/**
+ * The shape both AlterConfigs and IncrementalAlterConfigs answer with: resources the broker refuses itself get
+ * their error, the rest go to the controller in one call, and the results come back in request order.
+ */
+export function alterConfigsResponse<R extends AlterResourceInput>(
+  resources: readonly R[],
+  nodeId: number,
+  incremental: boolean,
+  forward: (accepted: R[]) => PreprocessError[],
+) {
+  const early = preprocessAlterConfigs(resources, nodeId, incremental);
+  const results = forward(resources.filter((_, i) => early[i] === null));
+  let next = 0;
+  return {
+    throttleTimeMs: 0,
+    responses: resources.map((r, i) => {
+      const e = early[i] ?? results[next++]!;
+      return { errorCode: e.errorCode, errorMessage: e.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName };
+    }),
+  };
+}

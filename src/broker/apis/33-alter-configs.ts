@@ -1,5 +1,5 @@
 import { defineHandler } from '../api.js';
-import { preprocessAlterConfigs } from '../alter-configs-common.js';
+import { alterConfigsResponse } from '../alter-configs-common.js';
 
 // AlterConfigs (33), v0-2: the legacy, replace-everything config update (ConfigAdminManager.preprocess on the broker,
 // then ControllerApis.handleLegacyAlterConfigs). v1: same as v0. v2: flexible.
@@ -14,19 +14,11 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 2,
   handle(request, { broker, connection }) {
-    const early = preprocessAlterConfigs(request.resources, connection.nodeId, false);
-    const forwarded = request.resources.filter((_, i) => early[i] === null);
-    const results = broker.metadata.alterConfigs(
-      forwarded.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, configs: r.configs })),
-      { validateOnly: request.validateOnly },
+    return alterConfigsResponse(request.resources, connection.nodeId, false, (accepted) =>
+      broker.metadata.alterConfigs(
+        accepted.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, configs: r.configs })),
+        { validateOnly: request.validateOnly },
+      ),
     );
-    let next = 0;
-    return {
-      throttleTimeMs: 0,
-      responses: request.resources.map((r, i) => {
-        const e = early[i] ?? results[next++]!;
-        return { errorCode: e.errorCode, errorMessage: e.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName };
-      }),
-    };
   },
 });

@@ -1,5 +1,5 @@
 import { defineHandler } from '../api.js';
-import { preprocessAlterConfigs } from '../alter-configs-common.js';
+import { alterConfigsResponse } from '../alter-configs-common.js';
 
 // IncrementalAlterConfigs (44), v0-1 (KIP-339): per-key SET, DELETE, APPEND and SUBTRACT (the last two on LIST
 // configs, starting from the default when the key is not set). v1: flexible.
@@ -15,19 +15,11 @@ export default defineHandler({
   minVersion: 0,
   maxVersion: 1,
   handle(request, { broker, connection }) {
-    const early = preprocessAlterConfigs(request.resources, connection.nodeId, true);
-    const forwarded = request.resources.filter((_, i) => early[i] === null);
-    const results = broker.metadata.incrementalAlterConfigs(
-      forwarded.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, configs: r.configs })),
-      { validateOnly: request.validateOnly },
+    return alterConfigsResponse(request.resources, connection.nodeId, true, (accepted) =>
+      broker.metadata.incrementalAlterConfigs(
+        accepted.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, configs: r.configs })),
+        { validateOnly: request.validateOnly },
+      ),
     );
-    let next = 0;
-    return {
-      throttleTimeMs: 0,
-      responses: request.resources.map((r, i) => {
-        const e = early[i] ?? results[next++]!;
-        return { errorCode: e.errorCode, errorMessage: e.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName };
-      }),
-    };
   },
 });
