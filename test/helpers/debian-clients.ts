@@ -28,7 +28,8 @@ export type ClientName =
   | 'kafka-python'
   | 'python-snappy'
   | 'python-lz4'
-  | 'python-zstandard';
+  | 'python-zstandard'
+  | 'python-xxhash';
 
 interface ClientSpec {
   /** The Debian package that provides it. */
@@ -110,6 +111,11 @@ const CLIENTS: Record<ClientName, ClientSpec> = {
     debianPackage: 'python3-zstandard',
     description: "Debian's python3 with zstandard",
     probe: () => probePython('zstandard', 'm.__version__'),
+  },
+  'python-xxhash': {
+    debianPackage: 'python3-xxhash',
+    description: "Debian's python3 with xxhash (kafka-python's magic-0 LZ4 framing)",
+    probe: () => probePython('xxhash', 'm.VERSION'),
   },
 };
 
