@@ -99,7 +99,7 @@ async function writeLines(file: string, count: number, size: number): Promise<nu
   const out = createWriteStream(file);
   for (let written = 0; written < count; written += perChunk) {
     const n = Math.min(perChunk, count - written);
-    if (!out.write(n === perChunk ? chunk : chunk.subarray(0, n * (size + 1)))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(n === perChunk ? chunk : chunk.subarray(0, n * (size + 1)))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise((r) => out.end(r));
   return statSync(file).size;
