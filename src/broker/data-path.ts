@@ -10,8 +10,7 @@ import type { MetadataController, PartitionState } from '../metadata/index.js';
 import { LONG_MAX, StorageError, type PartitionLog } from '../storage/index.js';
 import type { Broker } from './broker.js';
 
-/** Kafka's Topic.INTERNAL_TOPICS: clients may not produce to them (only the "__admin_client" may). */
-export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
+/** Clients may not produce to internal topics (isInternalTopic); only this client id may. */
 export const ADMIN_CLIENT_ID = '__admin_client';
 
 /** RecordBatch.NO_PARTITION_LEADER_EPOCH: "no current leader epoch given" in requests. */

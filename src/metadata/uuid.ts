@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+export { ZERO_UUID } from '../protocol/wire/types.js';
 /** Uuid.ONE_UUID, which Kafka also uses as the topic id of __cluster_metadata. */
 export const ONE_UUID = 'AAAAAAAAAAAAAAAAAAAAAQ';
 

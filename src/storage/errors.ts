@@ -1,16 +1,19 @@
 /** Errors the storage layer raises, each with the Kafka error code a request handler should answer with. */
 
+import { ErrorCode } from '../protocol/errors.js';
+
+/** The subset of Kafka's codes storage answers with (the numbers come from the one table). */
 export const StorageErrorCode = {
-  OFFSET_OUT_OF_RANGE: 1,
-  CORRUPT_MESSAGE: 2,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  MESSAGE_TOO_LARGE: 10,
-  RECORD_LIST_TOO_LARGE: 18,
-  INVALID_TIMESTAMP: 32,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
-  KAFKA_STORAGE_ERROR: 56,
-  UNSUPPORTED_COMPRESSION_TYPE: 76,
-  INVALID_RECORD: 87,
+  OFFSET_OUT_OF_RANGE: ErrorCode.OFFSET_OUT_OF_RANGE,
+  CORRUPT_MESSAGE: ErrorCode.CORRUPT_MESSAGE,
+  UNKNOWN_TOPIC_OR_PARTITION: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  MESSAGE_TOO_LARGE: ErrorCode.MESSAGE_TOO_LARGE,
+  RECORD_LIST_TOO_LARGE: ErrorCode.RECORD_LIST_TOO_LARGE,
+  INVALID_TIMESTAMP: ErrorCode.INVALID_TIMESTAMP,
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+  KAFKA_STORAGE_ERROR: ErrorCode.KAFKA_STORAGE_ERROR,
+  UNSUPPORTED_COMPRESSION_TYPE: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+  INVALID_RECORD: ErrorCode.INVALID_RECORD,
 } as const;
 
 export type StorageErrorName = keyof typeof StorageErrorCode;

@@ -1,7 +1,8 @@
 import { ErrorCode, ZERO_UUID } from '../../protocol/index.js';
 import type { AppendEntry } from '../../storage/index.js';
+import { isInternalTopic } from '../admin-common.js';
 import { defineHandler, type ResponseInput } from '../api.js';
-import { ADMIN_CLIENT_ID, INTERNAL_TOPICS, currentLeaderOf, localPartition, topicSettings } from '../data-path.js';
+import { ADMIN_CLIENT_ID, currentLeaderOf, localPartition, topicSettings } from '../data-path.js';
 import { checkRequestFormat, prepareProduceRecords, type RecordError } from '../produce-validation.js';
 
 // Produce (0), v0-13. v0-v2 carry magic 0/1 message sets (v1 adds throttle time, v2 the LogAppendTime in the
@@ -65,7 +66,7 @@ export default defineHandler({
         const formatError = checkRequestFormat(p.records, version);
         if (formatError !== ErrorCode.NONE) return errorPartition(p.index, formatError);
         if (!validAcks) return errorPartition(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
-        if (INTERNAL_TOPICS.has(name) && !internalAllowed) return errorPartition(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION);
+        if (isInternalTopic(name) && !internalAllowed) return errorPartition(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION);
         const local = localPartition(broker, name, p.index);
         if ('errorCode' in local) {
           const response = errorPartition(p.index, local.errorCode);

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../protocol/index.js';
+import { isInternalTopic } from '../admin-common.js';
 import { defineHandler } from '../api.js';
-import { INTERNAL_TOPICS, localPartition, storageErrorCode, topicSettings } from '../data-path.js';
+import { localPartition, storageErrorCode, topicSettings } from '../data-path.js';
 
 // DeleteRecords (21), v0-2. v1 is v0 (throttling behaviour, KIP-219); v2 is flexible. Moves each partition's
 // log start offset up to the given offset (-1: the high watermark) and answers the new low watermark (the log
@@ -20,7 +21,7 @@ export default defineHandler({
       name: t.name,
       partitions: t.partitions.map((p) => {
         const fail = (errorCode: number) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode });
-        if (INTERNAL_TOPICS.has(t.name) && broker.metadata.partition(t.name, p.partitionIndex) !== undefined) {
+        if (isInternalTopic(t.name) && broker.metadata.partition(t.name, p.partitionIndex) !== undefined) {
           return fail(ErrorCode.INVALID_TOPIC_EXCEPTION);
         }
         const local = localPartition(broker, t.name, p.partitionIndex);

@@ -3,13 +3,16 @@
  * broker should answer with, so a Produce handler can map `err.code` straight into its response.
  */
 
+import { ErrorCode } from '../errors.js';
+
+/** The subset of Kafka's codes the records layer answers with (the numbers come from the one table). */
 export const RecordsErrorCode = {
-  CORRUPT_MESSAGE: 2,
-  MESSAGE_TOO_LARGE: 10,
-  INVALID_TIMESTAMP: 32,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
-  UNSUPPORTED_COMPRESSION_TYPE: 76,
-  INVALID_RECORD: 87,
+  CORRUPT_MESSAGE: ErrorCode.CORRUPT_MESSAGE,
+  MESSAGE_TOO_LARGE: ErrorCode.MESSAGE_TOO_LARGE,
+  INVALID_TIMESTAMP: ErrorCode.INVALID_TIMESTAMP,
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+  UNSUPPORTED_COMPRESSION_TYPE: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+  INVALID_RECORD: ErrorCode.INVALID_RECORD,
 } as const;
 
 export type RecordsErrorName = keyof typeof RecordsErrorCode;
