@@ -1,3 +1,5 @@
+import { BROKER_CONFIG_BY_NAME } from './config-docs.js';
+
 /**
  * The broker's static configuration, in Kafka's `server.properties` names. `serve` flags, GREGOR_* environment
  * variables and an optional properties file all end up here; what the broker reads is typed below, and the raw
@@ -18,24 +20,24 @@ export interface BrokerConfig {
   defaultReplicationFactor: number;
 }
 
-export const BROKER_DEFAULTS: Readonly<Record<string, string>> = {
-  'node.id': '1',
-  'socket.request.max.bytes': '104857600',
-  'message.max.bytes': '1048588',
-  'auto.create.topics.enable': 'true',
-  'num.partitions': '1',
-  'default.replication.factor': '1',
-};
+/** Where gregor's default differs from Kafka's: a single node is node 1 (Kafka requires node.id). */
+const GREGOR_DEFAULTS: Readonly<Record<string, string>> = { 'node.id': '1' };
+
+function defaultOf(key: string): string {
+  const d = GREGOR_DEFAULTS[key] ?? BROKER_CONFIG_BY_NAME.get(key)?.defaultValue;
+  if (d === undefined || d === null) throw new Error(`no default for broker config ${key}`);
+  return d;
+}
 
 function int(raw: ReadonlyMap<string, string>, key: string): number {
-  const text = raw.get(key) ?? BROKER_DEFAULTS[key]!;
+  const text = raw.get(key) ?? defaultOf(key);
   const n = Number(text.trim());
   if (!Number.isInteger(n)) throw new Error(`config ${key}: "${text}" is not an integer`);
   return n;
 }
 
 function bool(raw: ReadonlyMap<string, string>, key: string): boolean {
-  const text = (raw.get(key) ?? BROKER_DEFAULTS[key]!).trim().toLowerCase();
+  const text = (raw.get(key) ?? defaultOf(key)).trim().toLowerCase();
   if (text !== 'true' && text !== 'false') throw new Error(`config ${key}: "${text}" is not true or false`);
   return text === 'true';
 }
