@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { SUPPORTED_FEATURES, type MetadataController } from '../metadata/index.js';
 import type { LogManager } from '../storage/index.js';
 import { ReplicaManager } from './replica-manager.js';
+import { GroupCoordinator } from './groups/group-coordinator.js';
 
 export interface FeatureLevels {
   supported: { name: string; minVersion: number; maxVersion: number }[];
@@ -25,6 +26,7 @@ export class Broker {
   private nextConnectionId = 1;
 
   readonly replicas: ReplicaManager;
+  readonly groups: GroupCoordinator;
 
   constructor(
     readonly config: BrokerConfig,
@@ -34,6 +36,7 @@ export class Broker {
   ) {
     for (const h of allHandlers) this.handlers.set(h.apiKey, h);
     this.replicas = new ReplicaManager(config.nodeId, metadata, logs, log);
+    this.groups = new GroupCoordinator(this);
   }
 
   get clusterId(): string {
@@ -98,6 +101,7 @@ export class Broker {
     this.server = undefined;
     for (const c of this.connections) c.close();
     if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.groups.close();
     this.replicas.close();
   }
 }
