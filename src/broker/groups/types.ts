@@ -48,6 +48,26 @@ export interface Group {
   isSubscribedToTopic(topic: string): boolean;
   /** The tombstones that remove the group's own records (not its offsets) from the log. */
   deletionRecords(): CoordinatorRecord[];
+  /** The group as DescribeGroups shows it (classic layout; consumer groups convert theirs). */
+  describe(): DescribedGroupEntry;
   /** Stops the group's timers and fails its pending requests (group deleted, partition unloaded, shutdown). */
   shutdown(): void;
+}
+
+/** One DescribeGroups entry (the response's DescribedGroup, as Input). */
+export interface DescribedGroupEntry {
+  errorCode: number;
+  errorMessage: string | null;
+  groupId: string;
+  groupState: string;
+  protocolType: string;
+  protocolData: string;
+  members: {
+    memberId: string;
+    groupInstanceId: string | null;
+    clientId: string;
+    clientHost: string;
+    memberMetadata: Buffer;
+    memberAssignment: Buffer;
+  }[];
 }
