@@ -8,6 +8,7 @@ import { SUPPORTED_FEATURES, type MetadataController } from '../metadata/index.j
 import type { LogManager } from '../storage/index.js';
 import { ReplicaManager } from './replica-manager.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
+import { scheduleRetention } from './retention-task.js';
 
 export interface FeatureLevels {
   supported: { name: string; minVersion: number; maxVersion: number }[];
@@ -27,6 +28,7 @@ export class Broker {
 
   readonly replicas: ReplicaManager;
   readonly groups: GroupCoordinator;
+  private readonly stopRetention: () => void;
 
   constructor(
     readonly config: BrokerConfig,
@@ -37,6 +39,7 @@ export class Broker {
     for (const h of allHandlers) this.handlers.set(h.apiKey, h);
     this.replicas = new ReplicaManager(config.nodeId, metadata, logs, log);
     this.groups = new GroupCoordinator(this);
+    this.stopRetention = scheduleRetention(logs, Number(config.raw.get('log.retention.check.interval.ms') ?? 300_000), log);
   }
 
   get clusterId(): string {
@@ -101,6 +104,7 @@ export class Broker {
     this.server = undefined;
     for (const c of this.connections) c.close();
     if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.stopRetention();
     this.groups.close();
     this.replicas.close();
   }
