@@ -8,6 +8,7 @@ import { SUPPORTED_FEATURES, type MetadataController } from '../metadata/index.j
 import type { LogManager } from '../storage/index.js';
 import { ReplicaManager } from './replica-manager.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
+import { ProducerIdManager } from './producer-ids.js';
 
 export interface FeatureLevels {
   supported: { name: string; minVersion: number; maxVersion: number }[];
@@ -27,6 +28,7 @@ export class Broker {
 
   readonly replicas: ReplicaManager;
   readonly groups: GroupCoordinator;
+  readonly producerIds: ProducerIdManager;
 
   constructor(
     readonly config: BrokerConfig,
@@ -37,6 +39,7 @@ export class Broker {
     for (const h of allHandlers) this.handlers.set(h.apiKey, h);
     this.replicas = new ReplicaManager(config.nodeId, metadata, logs, log);
     this.groups = new GroupCoordinator(this);
+    this.producerIds = new ProducerIdManager(metadata, config.nodeId);
   }
 
   get clusterId(): string {
