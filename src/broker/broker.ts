@@ -9,6 +9,7 @@ import type { LogManager } from '../storage/index.js';
 import { ReplicaManager } from './replica-manager.js';
 import { GroupCoordinator } from './groups/group-coordinator.js';
 import { scheduleRetention } from './retention-task.js';
+import { ProducerIdManager } from './producer-ids.js';
 
 export interface FeatureLevels {
   supported: { name: string; minVersion: number; maxVersion: number }[];
@@ -29,6 +30,7 @@ export class Broker {
   readonly replicas: ReplicaManager;
   readonly groups: GroupCoordinator;
   private readonly stopRetention: () => void;
+  readonly producerIds: ProducerIdManager;
 
   constructor(
     readonly config: BrokerConfig,
@@ -40,6 +42,7 @@ export class Broker {
     this.replicas = new ReplicaManager(config.nodeId, metadata, logs, log);
     this.groups = new GroupCoordinator(this);
     this.stopRetention = scheduleRetention(logs, Number(config.raw.get('log.retention.check.interval.ms') ?? 300_000), log);
+    this.producerIds = new ProducerIdManager(metadata, config.nodeId);
   }
 
   get clusterId(): string {

@@ -11,8 +11,9 @@
  *   [now - message.timestamp.before.max.ms, now + message.timestamp.after.max.ms]; a producer may not set
  *   LogAppendTime on a LogAppendTime topic. Records are only decoded when a check needs them (compacted
  *   topic, a bounded "before", or a batch whose max timestamp is past "after");
- * - producer state: every batch with a producer id goes through `checkProducerBatch`, where idempotence and
- *   transactions will check sequences and epochs. Today it accepts them as they are.
+ *
+ * Producer state (idempotence: duplicates, epochs, sequences) is checked by the log itself as part of the
+ * append (storage/producer-state.ts, LogManager.appendMany), as Kafka's UnifiedLog does after LogValidator.
  */
 import {
   CompressionType,
@@ -30,7 +31,6 @@ import {
   readRecords,
   scanBatches,
   verifyBatch,
-  type RecordBatchHeader,
 } from '../protocol/records/index.js';
 import { ErrorCode } from '../protocol/index.js';
 import { LONG_MAX, type LogConfig } from '../storage/index.js';
@@ -111,7 +111,7 @@ export function prepareProduceRecords(records: Buffer | null, input: ProducePart
   return checkBatches(batches, input);
 }
 
-/** Record-level validation and the producer-state hook, batch by batch. */
+/** Record-level validation, batch by batch. */
 function checkBatches(records: Buffer, input: ProducePartitionInput): ProduceCheck {
   const logAppendTimeTopic = input.config.timestampType === 'LogAppendTime';
   const { settings, now } = input;
@@ -132,8 +132,6 @@ function checkBatches(records: Buffer, input: ProducePartitionInput): ProduceChe
       const result = checkRecords(records, pos, input, { lower, upper, checkTimestamps, rejectAppendTime });
       if (result !== null) return result;
     }
-    const producerError = checkProducerBatch(header, input);
-    if (producerError !== null) return producerError;
     pos += size;
   }
   return { ok: true, records: recompress(records, input.settings.compressionType) };
@@ -248,15 +246,4 @@ const JAVA_LONG_MAX = 9223372036854775807n;
 function javaLong(now: number, delta: number): string {
   const d = Math.abs(delta) >= LONG_MAX ? JAVA_LONG_MAX : BigInt(Math.abs(delta));
   return String(delta < 0 ? BigInt(now) - d : BigInt.asIntN(64, BigInt(now) + d));
-}
-
-/**
- * The producer-state check for one batch: where idempotent sequence checks (OUT_OF_ORDER_SEQUENCE_NUMBER,
- * DUPLICATE_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH) and transaction verification will go. Until then a
- * batch with a producer id is accepted as it is, which is what a broker without producer state would do.
- */
-export function checkProducerBatch(header: RecordBatchHeader, input: ProducePartitionInput): ProduceCheck | null {
-  void header;
-  void input;
-  return null;
 }

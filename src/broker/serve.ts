@@ -37,7 +37,15 @@ export async function serve(
     options.configs,
   );
   const dir = openDataDir(dataDir, { nodeId: config.nodeId });
-  const logs = LogManager.open({ dataDir, log: (line) => log.info(line) });
+  const logs = LogManager.open({
+    dataDir,
+    log: (line) => log.info(line),
+    // Static broker configs for the logs' producer state (Kafka's defaults: 1 day, checked every 10 minutes).
+    producerState: {
+      producerIdExpirationMs: Number(config.raw.get('producer.id.expiration.ms') ?? 86_400_000),
+      expirationCheckIntervalMs: Number(config.raw.get('producer.id.expiration.check.interval.ms') ?? 600_000),
+    },
+  });
   let metadata: MetadataController | undefined;
   let broker: Broker | undefined;
   let address: { host: string; port: number };

@@ -106,6 +106,8 @@ export class IndexDb {
   readonly maxTsBatchInRange: Stmt<[number, number, number], BatchRow>;
   readonly batchesPage: Stmt<[number, number, number], BatchRow>;
   readonly batchesFromSegmentPage: Stmt<[number, number, number, number], BatchRow>;
+  /** Batches with a producer id from base offset ≥ offset, in offset order (rebuilding producer state). */
+  readonly producerBatchesFrom: Stmt<[number, number], BatchRow>;
   readonly deleteBatchesBefore: Stmt<[number, number]>;
   readonly deleteBatchesFrom: Stmt<[number, number]>;
   readonly deleteBatchesOfPartition: Stmt<[number]>;
@@ -151,6 +153,9 @@ export class IndexDb {
     this.batchesPage = db.prepare(`SELECT ${cols} FROM batches WHERE partition_id = ? AND base_offset >= ? ORDER BY base_offset LIMIT ?`);
     this.batchesFromSegmentPage = db.prepare(
       `SELECT ${cols} FROM batches WHERE partition_id = ? AND base_offset >= ? AND base_offset < ? ORDER BY base_offset LIMIT ?`,
+    );
+    this.producerBatchesFrom = db.prepare(
+      `SELECT ${cols} FROM batches WHERE partition_id = ? AND base_offset >= ? AND producer_id >= 0 ORDER BY base_offset`,
     );
     this.deleteBatchesBefore = db.prepare('DELETE FROM batches WHERE partition_id = ? AND base_offset < ?');
     this.deleteBatchesFrom = db.prepare('DELETE FROM batches WHERE partition_id = ? AND base_offset >= ?');

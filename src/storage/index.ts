@@ -13,3 +13,4 @@ export { LogManager, DB_FILE, type AppendEntry, type LogManagerOptions } from '.
 export type { AppendOptions, AppendResult, BatchInfo, PartitionLog, ReadOptions, ReadResult } from './partition-log.js';
 export { OffsetOutOfRangeError, StorageError, StorageErrorCode, type StorageErrorName } from './errors.js';
 export { segmentFileName, partitionDirName } from './segment.js';
+export { lastSeqOf, NUM_BATCHES_TO_RETAIN, type ProducerEntry, type ProducerStateConfig } from './producer-state.js';

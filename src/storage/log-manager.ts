@@ -44,6 +44,7 @@ import {
   type LogHost,
   type PartitionLog,
 } from './partition-log.js';
+import { appendBatch, DEFAULT_PRODUCER_STATE_CONFIG, findDuplicate, type ProducerEntry, type ProducerStateConfig } from './producer-state.js';
 import { loadPartition, rebuildPartitionRows } from './recovery.js';
 import {
   deleteDirName,
@@ -64,6 +65,8 @@ export interface LogManagerOptions {
   log?: (line: string) => void;
   /** Clock in ms (tests). Default Date.now. */
   now?: () => number;
+  /** producer.id.expiration.ms and producer.id.expiration.check.interval.ms (Kafka's defaults otherwise). */
+  producerState?: Partial<ProducerStateConfig>;
 }
 
 export interface AppendEntry {
@@ -91,7 +94,18 @@ interface Pending {
   prevEpoch: number;
   prevUnflushed: number;
   result: AppendResult & { ok: true };
+  /** Producer entries this append changes, installed once it has committed. */
+  producers: ProducerEntry[];
 }
+
+/** What the producer state says of one entry's batches. */
+type ProducerVerdict =
+  | { kind: 'ok'; entries: ProducerEntry[] }
+  | { kind: 'duplicate'; result: AppendResult & { ok: true } }
+  | { kind: 'error'; result: AppendResult };
+
+/** Producer entries changed by earlier entries of the same appendMany, not yet committed, per log. */
+type ProducerViews = Map<PartitionLogImpl, Map<number, ProducerEntry>>;
 
 interface Validated {
   batches: number;
@@ -188,6 +202,7 @@ export class LogManager implements LogHost {
   private readonly commitStmt: Database.Statement;
   private readonly rollbackStmt: Database.Statement;
   private closed = false;
+  private producerConfig: ProducerStateConfig = DEFAULT_PRODUCER_STATE_CONFIG;
 
   private constructor(dataDir: string, index: IndexDb, logFn: (line: string) => void, clock: () => number) {
     this.dataDir = dataDir;
@@ -240,6 +255,7 @@ export class LogManager implements LogHost {
     }
 
     const manager = new LogManager(dataDir, index, logFn, clock);
+    if (opts.producerState) manager.setProducerStateConfig(opts.producerState);
     try {
       manager.load(rebuild, clean);
     } catch (err) {
@@ -292,6 +308,15 @@ export class LogManager implements LogHost {
 
   now(): number {
     return this.clock();
+  }
+
+  producerStateConfig(): ProducerStateConfig {
+    return this.producerConfig;
+  }
+
+  /** producer.id.expiration.ms is a dynamic broker config in Kafka: the broker passes changes here. */
+  setProducerStateConfig(config: Partial<ProducerStateConfig>): void {
+    this.producerConfig = { ...this.producerConfig, ...config };
   }
 
   log(line: string): void {
@@ -456,6 +481,7 @@ export class LogManager implements LogHost {
     const now = this.now();
     const results: AppendResult[] = new Array(entries.length);
     const pending: Pending[] = [];
+    const views: ProducerViews = new Map();
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       const log = entry.log;
@@ -469,7 +495,18 @@ export class LogManager implements LogHost {
         continue;
       }
       try {
+        const verdict = this.checkProducers(log, entry.records, entry.origin ?? 'client', now, views);
+        if (verdict.kind !== 'ok') {
+          results[i] = verdict.result;
+          continue;
+        }
         const p = this.writeEntry(i, log, entry.records, v, entry.leaderEpoch ?? log.epoch, now);
+        p.producers = verdict.entries;
+        if (verdict.entries.length > 0) {
+          let view = views.get(log);
+          if (view === undefined) views.set(log, (view = new Map()));
+          for (const e of verdict.entries) view.set(e.producerId, e);
+        }
         pending.push(p);
         results[i] = p.result;
       } catch (err) {
@@ -527,8 +564,61 @@ export class LogManager implements LogHost {
     for (const p of pending) {
       p.log.invalidateCaches();
       p.result.logStartOffset = p.log.logStart;
+      if (p.producers.length > 0) {
+        const state = p.log.producers();
+        for (const e of p.producers) state.update(e);
+      }
     }
     return results;
+  }
+
+  /**
+   * UnifiedLog.analyzeAndValidateProducerState for one entry, from batch headers: a client's retry of a batch
+   * the producer still has among its last 5 is a duplicate (the whole entry is answered with the original
+   * offsets, nothing is appended); otherwise each batch with a producer id must pass the epoch and sequence
+   * checks (client appends only: the broker's own writes are taken as they are, like replication in Kafka).
+   */
+  private checkProducers(log: PartitionLogImpl, records: Buffer, origin: 'client' | 'internal', now: number, views: ProducerViews): ProducerVerdict {
+    const logAppendTime = log.cfg.timestampType === 'LogAppendTime';
+    const tp = `${log.topic}-${log.partition}`;
+    const changed = new Map<number, ProducerEntry>();
+    let offset = log.leo;
+    for (let pos = 0; pos + LOG_OVERHEAD <= records.length; ) {
+      const size = LOG_OVERHEAD + records.readInt32BE(pos + 8);
+      const delta = records.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
+      const producerId = readInt64AsNumber(records, pos + PRODUCER_ID_OFFSET);
+      if (producerId >= 0) {
+        const state = log.producers();
+        state.maybeExpire(now);
+        const attributes = readAttributesAt(records, pos);
+        const batch = {
+          producerId,
+          producerEpoch: records.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
+          baseSequence: records.readInt32BE(pos + BASE_SEQUENCE_OFFSET),
+          offsetDelta: delta,
+          baseOffset: offset,
+          maxTimestamp: logAppendTime ? now : readMaxTimestampAt(records, pos),
+          isTransactional: (attributes & TRANSACTIONAL_FLAG_MASK) !== 0,
+          isControl: (attributes & CONTROL_FLAG_MASK) !== 0,
+        };
+        const current = changed.get(producerId) ?? views.get(log)?.get(producerId) ?? state.get(producerId);
+        if (origin === 'client') {
+          const dup = findDuplicate(current, batch);
+          if (dup !== undefined) {
+            return {
+              kind: 'duplicate',
+              result: { ok: true, baseOffset: dup.firstOffset, lastOffset: dup.lastOffset, logAppendTime: dup.timestamp, logStartOffset: log.logStart, duplicate: true },
+            };
+          }
+        }
+        const r = appendBatch(current, batch, tp, origin === 'client');
+        if (r.kind === 'error') return { kind: 'error', result: fail(r.error, r.message) };
+        if (r.kind === 'ok') changed.set(producerId, r.entry);
+      }
+      offset += delta + 1;
+      pos += size;
+    }
+    return { kind: 'ok', entries: [...changed.values()] };
   }
 
   private writeEntry(entry: number, log: PartitionLogImpl, records: Buffer, v: Validated, leaderEpoch: number, now: number): Pending {
@@ -552,6 +642,7 @@ export class LogManager implements LogHost {
       prevEpochs: log.epochs.length,
       prevEpoch: log.epoch,
       prevUnflushed: log.unflushedMessages,
+      producers: [],
       result: { ok: true, baseOffset: base, lastOffset: last, logAppendTime: logAppendTime ? now : -1, logStartOffset: log.logStart },
     };
 

@@ -17,10 +17,20 @@ import type { LogConfig } from './config.js';
 import { OffsetOutOfRangeError, StorageError } from './errors.js';
 import { FLAG_CONTROL, FLAG_LOG_APPEND_TIME, FLAG_TRANSACTIONAL, type BatchRow, type IndexDb } from './index-db.js';
 import { io, readFully } from './io.js';
+import { ProducerStateManager, type ProducerEntry, type ProducerStateConfig } from './producer-state.js';
 import { Segment, segmentFileName } from './segment.js';
 
 export type AppendResult =
-  | { ok: true; baseOffset: number; lastOffset: number; logAppendTime: number; logStartOffset: number }
+  | {
+      ok: true;
+      baseOffset: number;
+      lastOffset: number;
+      /** -1 unless the topic uses LogAppendTime; for a duplicate, the original batch's max timestamp (as Kafka). */
+      logAppendTime: number;
+      logStartOffset: number;
+      /** A retry of a batch the producer state still remembers: nothing was appended, the offsets are the original's. */
+      duplicate?: true;
+    }
   | { ok: false; errorCode: number; message: string };
 
 export interface AppendOptions {
@@ -79,6 +89,8 @@ export interface PartitionLog {
   maxTimestamp(): { offset: number; timestamp: number } | null;
   deleteRecordsBefore(offset: number): number;
   batchesFrom(offset: number): Iterable<BatchInfo>;
+  /** The producers the log's producer state holds (DescribeProducers), expired ones removed first. */
+  activeProducers(): ProducerEntry[];
   segments(): { baseOffset: number; file: string; size: number }[];
   /** Extension: the topic config in force. */
   config(): LogConfig;
@@ -99,6 +111,8 @@ export interface LogHost {
   appendOne(log: PartitionLogImpl, records: Buffer, opts?: AppendOptions): AppendResult;
   deleteRecordsBefore(log: PartitionLogImpl, offset: number): number;
   transaction<T>(fn: () => T): T;
+  /** producer.id.expiration.ms and its check interval, as configured now. */
+  producerStateConfig(): ProducerStateConfig;
   /** Descriptor cache for non-active segments. */
   openForRead(log: PartitionLogImpl, seg: Segment): number;
   log(line: string): void;
@@ -127,6 +141,8 @@ export class PartitionLogImpl implements PartitionLog {
   unflushedMessages = 0;
   lastFlushMs: number;
   deleted = false;
+  /** Built from the index on first use (see producer-state.ts). */
+  private producerState: ProducerStateManager | null = null;
   /** Cache for maxTimestamp() while the log does not change: [leo, logStart, result]. */
   private maxTsCache: [number, number, { offset: number; timestamp: number } | null] | null = null;
 
@@ -421,6 +437,43 @@ export class PartitionLogImpl implements PartitionLog {
       if (rows.length < PAGE) return;
       from = rows[rows.length - 1]!.base_offset + 1;
     }
+  }
+
+  /** The producer state, rebuilt from the batch index the first time it is needed. */
+  producers(): ProducerStateManager {
+    if (this.producerState !== null) return this.producerState;
+    const now = this.host.now();
+    const state = new ProducerStateManager(`${this.topic}-${this.partition}`, () => this.host.producerStateConfig(), now);
+    // From the batch holding the log start offset on (a batch straddling it is still in the log).
+    const straddle = this.host.index.batchAtOrBefore.get(this.id, this.logStart);
+    const from = straddle && straddle.last_offset >= this.logStart ? straddle.base_offset : this.logStart;
+    const rows = this.host.index.producerBatchesFrom.iterate(this.id, from);
+    state.load(
+      (function* () {
+        for (const r of rows) {
+          yield {
+            producerId: r.producer_id,
+            producerEpoch: r.producer_epoch,
+            baseSequence: r.base_sequence,
+            offsetDelta: r.last_offset - r.base_offset,
+            baseOffset: r.base_offset,
+            maxTimestamp: r.max_timestamp,
+            isTransactional: (r.flags & FLAG_TRANSACTIONAL) !== 0,
+            isControl: (r.flags & FLAG_CONTROL) !== 0,
+          };
+        }
+      })(),
+      now,
+    );
+    this.producerState = state;
+    return state;
+  }
+
+  activeProducers(): ProducerEntry[] {
+    this.checkLive();
+    const state = this.producers();
+    state.maybeExpire(this.host.now());
+    return state.active();
   }
 
   segments(): { baseOffset: number; file: string; size: number }[] {

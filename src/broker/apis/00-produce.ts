@@ -15,6 +15,10 @@ import { checkRequestFormat, prepareProduceRecords, type RecordError } from '../
 // Every partition of a request is appended in one storage transaction (LogManager.appendMany). acks=0 gets no
 // response; if any partition failed, the connection is closed instead, as Kafka does, so that the client
 // notices. acks=-1 waits for the ISR, which with one replica is the leader's own write.
+//
+// Idempotence is the log's job (storage/producer-state.ts), as in Kafka: a batch with a producer id that
+// retries one of the producer's last 5 batches is answered NONE with the original offsets and not appended;
+// a gap answers OUT_OF_ORDER_SEQUENCE_NUMBER and an older epoch INVALID_PRODUCER_EPOCH, in every version.
 
 type PartitionResponse = NonNullable<NonNullable<ResponseInput<0>['responses']>[number]['partitionResponses']>[number];
 
@@ -117,8 +121,10 @@ export default defineHandler({
       results.forEach((r, i) => {
         const { response, logAppendTime } = pending[i]!;
         if (r.ok) {
+          // A duplicate (an idempotent producer's retry) answers the original batch's offsets and, as Kafka's
+          // LogAppendInfo does, that batch's max timestamp as its log append time whatever the topic's type.
           response.baseOffset = BigInt(r.baseOffset);
-          response.logAppendTimeMs = logAppendTime ? BigInt(r.logAppendTime) : -1n;
+          response.logAppendTimeMs = logAppendTime || r.duplicate ? BigInt(r.logAppendTime) : -1n;
           response.logStartOffset = BigInt(r.logStartOffset);
         } else {
           Object.assign(response, errorPartition(response.index!, r.errorCode));
@@ -126,7 +132,7 @@ export default defineHandler({
         }
       });
       results.forEach((r, i) => {
-        if (r.ok) broker.replicas.notifyAppend(pending[i]!.topic, pending[i]!.partition);
+        if (r.ok && !r.duplicate) broker.replicas.notifyAppend(pending[i]!.topic, pending[i]!.partition);
       });
     }
 

@@ -7,6 +7,7 @@ import listOffsets from './02-list-offsets.js';
 import deleteRecords from './21-delete-records.js';
 import offsetForLeaderEpoch from './23-offset-for-leader-epoch.js';
 import describeProducers from './61-describe-producers.js';
+import initProducerId from './22-init-producer-id.js';
 import metadataApi from './03-metadata.js';
 import createTopics from './19-create-topics.js';
 import deleteTopics from './20-delete-topics.js';
@@ -21,4 +22,4 @@ import describeCluster from './60-describe-cluster.js';
 import describeTopicPartitions from './75-describe-topic-partitions.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these, with these versions. */
-export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions];
+export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, initProducerId, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions];
