@@ -3,7 +3,6 @@ import { ClassicGroup } from '../../src/broker/groups/classic-group.js';
 import { serve, type RunningServer } from '../../src/broker/serve.js';
 import { ApiKey, ErrorCode } from '../../src/protocol/index.js';
 import { uniqueName } from '../helpers/gregor-server.js';
-import { createTmpDir } from '../helpers/tmp-dir.js';
 import { META_A, META_B, Member, eventually, findCoordinator, sleep } from './groups-classic-helpers.js';
 import { RawClient } from './raw-client.js';
 
@@ -265,5 +264,79 @@ describe('fencing and validation', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('static membership (KIP-345)', () => {
+  it('a static member joins without a member id round trip; rejoining without its id replaces it, no rebalance', async () => {
+    const g = uniqueName('static');
+    const a = await member(g, { instanceId: 'inst-a' });
+    const j = await a.joinOnce();
+    expect(j.errorCode).toBe(0);
+    expect(j.memberId).toMatch(/^inst-a-/);
+    expect(j.members).toEqual([{ memberId: a.memberId, groupInstanceId: 'inst-a', metadata: META_A }]);
+    await a.sync([{ memberId: a.memberId, assignment: Buffer.from('mine') }]);
+    const oldId = a.memberId;
+
+    // The same instance restarts: a new connection, no member id.
+    const a2 = await member(g, { instanceId: 'inst-a', version: 8 });
+    const j2 = await a2.joinOnce({ memberId: '' });
+    expect(j2.errorCode).toBe(0);
+    expect(j2.memberId).not.toBe(oldId);
+    expect(j2.generationId).toBe(1); // no rebalance
+    expect(j2.leader).toBe(oldId); // before v9 the answer names the leader as it was
+    expect(groupOf(g).state).toBe('Stable');
+    expect(groupOf(g).leaderId).toBe(a2.memberId);
+    // It keeps the assignment.
+    expect(Buffer.from((await a2.sync()).assignment).toString()).toBe('mine');
+    // The old id is fenced.
+    expect((await a.heartbeat()).errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect((await a.sync()).errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect((await a.joinOnce()).errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect((await a.leave()).members[0].errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    expect((await a2.heartbeat()).errorCode).toBe(0);
+
+    // v9: the leader replacing itself is told to skip the assignment, and sees the members.
+    const a3 = await member(g, { instanceId: 'inst-a', version: 9 });
+    const j3 = await a3.joinOnce({ memberId: '' });
+    expect(j3).toMatchObject({ errorCode: 0, generationId: 1, skipAssignment: true, leader: a3.memberId });
+    expect(j3.members).toHaveLength(1);
+  });
+
+  it('an unknown instance id is UNKNOWN_MEMBER_ID; an admin removes a static member by instance id alone', async () => {
+    const g = uniqueName('static-admin');
+    const a = await stableSingle(g, { instanceId: 'inst-x' });
+    expect((await a.heartbeat({ memberId: a.memberId })).errorCode).toBe(0);
+    const b = await member(g, { instanceId: 'inst-unknown' });
+    b.memberId = 'whatever';
+    b.generationId = 1;
+    expect((await b.heartbeat()).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    const admin = await RawClient.connect(port);
+    const r = await admin.request(ApiKey.LeaveGroup, 4, { groupId: g, members: [{ memberId: '', groupInstanceId: 'inst-x' }] });
+    admin.close();
+    expect(r.members).toEqual([{ memberId: '', groupInstanceId: 'inst-x', errorCode: 0 }]);
+    expect(groupOf(g).state).toBe('Empty');
+    expect(groupOf(g).staticMembers.size).toBe(0);
+  });
+
+  it('a static member rejoining during CompletingRebalance forces another rebalance', async () => {
+    const g = uniqueName('static-cr');
+    const a = await member(g, { instanceId: 'i-a' });
+    const b = await member(g, { instanceId: 'i-b' });
+    await a.join();
+    await a.sync([]);
+    const [ja, jb] = await Promise.all([sleep(50).then(() => a.join()), b.join()]);
+    expect(ja.generationId).toBe(2);
+    expect(jb.generationId).toBe(2);
+    expect(groupOf(g).state).toBe('CompletingRebalance');
+    const bSync = b.sync(); // parked, then told to rejoin
+    await sleep(30);
+    const b2 = await member(g, { instanceId: 'i-b' });
+    const rejoin = b2.joinOnce({ memberId: '' });
+    expect((await bSync).errorCode).toBe(ErrorCode.FENCED_INSTANCE_ID);
+    await eventually(() => groupOf(g).state === 'PreparingRebalance');
+    const [ja2, jb2] = await Promise.all([a.join(), rejoin]);
+    expect(ja2.generationId).toBe(3);
+    expect(jb2.generationId).toBe(3);
   });
 });
