@@ -340,3 +340,32 @@ describe('static membership (KIP-345)', () => {
     expect(jb2.generationId).toBe(3);
   });
 });
+
+describe('odd input', () => {
+  it('a protocol listed twice counts once; the group still picks a protocol', async () => {
+    const g = uniqueName('dup');
+    const a = await member(g, { protocols: [{ name: 'range', metadata: META_A }, { name: 'range', metadata: META_B }] });
+    const j = await a.join();
+    expect(j.errorCode).toBe(0);
+    expect(j.protocolName).toBe('range');
+    expect(Buffer.from(j.members[0].metadata)).toEqual(META_A);
+  });
+
+  it('a member removed while its SyncGroup is parked gets UNKNOWN_MEMBER_ID; the others are told to rejoin', async () => {
+    const g = uniqueName('parked-sync');
+    const a = await stableSingle(g);
+    const b = await member(g);
+    await Promise.all([sleep(30).then(() => a.join()), b.join()]);
+    const bSync = b.sync();
+    await sleep(30);
+    const admin = await RawClient.connect(port);
+    const r = await admin.request(ApiKey.LeaveGroup, 3, { groupId: g, members: [{ memberId: b.memberId, groupInstanceId: null }] });
+    admin.close();
+    expect(r.members[0].errorCode).toBe(0);
+    expect((await bSync).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(groupOf(g).state).toBe('PreparingRebalance');
+    expect((await a.sync()).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+    const again = await a.join();
+    expect(again.members.map((m: any) => m.memberId)).toEqual([a.memberId]);
+  });
+});

@@ -72,13 +72,25 @@ export function classicJoin(groups: ClassicGroups, request: JoinGroupRequest, ct
   // v0 has no rebalance timeout: the session timeout is used (JoinGroupRequest's constructor does this).
   const req = request.rebalanceTimeoutMs === -1 && ctx.version === 0 ? { ...request, rebalanceTimeoutMs: request.sessionTimeoutMs } : request;
   return new Promise<JoinResult>((resolve) => {
-    const join: Join = { groups, group: classic, request: req, ctx, protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })), resolve };
+    const join: Join = { groups, group: classic, request: req, ctx, protocols: distinctProtocols(req.protocols), resolve };
     if (!acceptJoiningMember(join)) {
       classic.remove(req.memberId);
       resolve(joinError(ErrorCode.GROUP_MAX_SIZE_REACHED));
     } else if (isUnknownMember) joinNewMember(join);
     else joinExistingMember(join);
   });
+}
+
+/** The member's protocols, a name listed twice counted once (the first wins), so the vote stays consistent. */
+function distinctProtocols(protocols: readonly MemberProtocol[]): MemberProtocol[] {
+  const seen = new Set<string>();
+  const out: MemberProtocol[] = [];
+  for (const p of protocols) {
+    if (seen.has(p.name)) continue;
+    seen.add(p.name);
+    out.push({ name: p.name, metadata: p.metadata });
+  }
+  return out;
 }
 
 /** group.max.size: new members are turned away once the group (or, while rebalancing, the rejoined set) is full. */
