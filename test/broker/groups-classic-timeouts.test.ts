@@ -206,3 +206,21 @@ describe('restart', () => {
     expect((await a2.heartbeat()).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
   });
 });
+
+describe('gregor serve --config', () => {
+  it('group.min.session.timeout.ms and group.max.session.timeout.ms reach the coordinator from the command line', async () => {
+    const { startGregor } = await import('../helpers/gregor-server.js');
+    const gregor = await startGregor(['--config', 'group.min.session.timeout.ms=100', '--config', 'group.max.session.timeout.ms=200']);
+    try {
+      const g = uniqueName('cli');
+      await findCoordinator(gregor.port, g);
+      const a = await Member.connect(gregor.port, g);
+      members.push(a);
+      expect((await a.joinOnce({ sessionTimeoutMs: 99 })).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
+      expect((await a.joinOnce({ sessionTimeoutMs: 201 })).errorCode).toBe(ErrorCode.INVALID_SESSION_TIMEOUT);
+      expect((await a.join({ sessionTimeoutMs: 150 })).errorCode).toBe(0);
+    } finally {
+      await gregor.stop();
+    }
+  });
+});

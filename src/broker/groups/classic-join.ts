@@ -147,7 +147,7 @@ function joinExistingMember(join: Join): void {
   const member = group.members.get(memberId)!;
   const update = (reason: string) => {
     group.updateMember(member, join.protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, resolve);
-    groups.maybePrepareRebalanceOrCompleteJoin(group, reason);
+    groups.maybePrepareRebalanceOrCompleteJoin(group, `${reason}; client reason: ${request.reason ?? 'not provided'}`);
   };
   switch (group.state) {
     case 'PreparingRebalance':
@@ -185,7 +185,10 @@ function addMember(join: Join, memberId: string): void {
   group.add(member, resolve);
   // A parked new member cannot heartbeat: its JoinGroup expires after a fixed time so defunct retries go away.
   groups.rescheduleHeartbeat(group, member, groups.newMemberJoinTimeoutMs);
-  groups.maybePrepareRebalanceOrCompleteJoin(group, `adding member ${memberId} (instance ${request.groupInstanceId ?? 'none'})`);
+  groups.maybePrepareRebalanceOrCompleteJoin(
+    group,
+    `adding member ${memberId} (instance ${request.groupInstanceId ?? 'none'}); client reason: ${request.reason ?? 'not provided'}`,
+  );
 }
 
 /**
