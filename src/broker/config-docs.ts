@@ -30,11 +30,20 @@ export interface BrokerConfigDef {
   sensitive?: boolean;
 }
 
+/**
+ * Where gregor's default differs from Kafka's (and DescribeConfigs reports gregor's, since it is what runs): a
+ * single node is node 1 (Kafka requires node.id); and a new classic group rebalances at once instead of waiting
+ * 3 s for more members: Kafka's default is 3000, but the config/server.properties Kafka ships sets 0 "for a
+ * better out-of-the-box experience for development and testing", and gregor is that dev broker (a set value is
+ * still honoured).
+ */
+const GREGOR_DEFAULTS: Readonly<Record<string, string>> = { 'node.id': '1', 'group.initial.rebalance.delay.ms': '0' };
+
 const LONG_MAX = '9223372036854775807';
 const d = (name: string, type: BrokerConfigDef['type'], defaultValue: string | null, dynamic: boolean, doc: string): BrokerConfigDef => ({
   name,
   type,
-  defaultValue,
+  defaultValue: GREGOR_DEFAULTS[name] ?? defaultValue,
   dynamic,
   doc,
 });

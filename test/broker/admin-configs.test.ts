@@ -127,6 +127,8 @@ describe('DescribeConfigs', () => {
     ]);
     expect(c['log.retention.ms']).toMatchObject({ value: null, readOnly: false, configSource: Source.DEFAULT_CONFIG });
     expect(c['node.id']).toMatchObject({ value: '1', readOnly: true });
+    // gregor's own default (Kafka's shipped server.properties value), reported as what runs.
+    expect(c['group.initial.rebalance.delay.ms']).toMatchObject({ value: '0', configSource: Source.DEFAULT_CONFIG });
     expect(c['log.dirs'].value).toBe(server.dataDir);
 
     const cluster = await client.request(ApiKey.DescribeConfigs, 4, { resources: [{ resourceType: BROKER, resourceName: '', configurationKeys: null }] });
