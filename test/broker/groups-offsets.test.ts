@@ -188,6 +188,17 @@ describe('OffsetCommit and OffsetFetch', () => {
     expect(o.expireTimestampMs! - o.commitTimestampMs).toBe(3_600_000);
   });
 
+  it('deleting a topic deletes its committed offsets (a re-created topic starts without any)', async () => {
+    const doomed = createTopic(server, 'offsets-doomed');
+    const group = uniqueName('g-doomed');
+    await commit(8, group, [{ partitionIndex: 0, committedOffset: 8n }], {}, doomed);
+    await commit(8, group, [{ partitionIndex: 0, committedOffset: 9n }]);
+    const d = await c.request(ApiKey.DeleteTopics, 4, { topicNames: [doomed.name], timeoutMs: 5000 });
+    expect(d.responses[0].errorCode).toBe(0);
+    const all = await fetchOne(8, group, null);
+    expect(all.partitions.map((p) => [p.topic, p.committedOffset])).toEqual([[topic.name, 9n]]);
+  });
+
   it('a commit from a group-less client for an empty group id is allowed, as Kafka does for compatibility', async () => {
     expect(await commit(8, '', [{ partitionIndex: 0, committedOffset: 9n }])).toEqual([0]);
     expect((await fetchOne(8, '', [0])).partitions[0].committedOffset).toBe(9n);

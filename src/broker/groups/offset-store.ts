@@ -14,6 +14,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import { expirationBase, isOffsetExpired } from './expiration.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import { RecordType, type CoordinatorRecord } from './records.js';
+import { OFFSETS_TOPIC } from './state-log.js';
 import { GroupError, type Group, type OffsetAndMetadata, type OffsetCommitContext } from './types.js';
 
 /** Kafka's defaults: offsets.retention.minutes 7 days, checked every 10 minutes; metadata at most 4096 chars. */
@@ -71,8 +72,13 @@ export class OffsetStore {
   private readonly offsets = new Map<string, GroupOffsets>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly unsubscribe: () => void;
 
-  constructor(readonly coordinator: GroupCoordinator) {}
+  constructor(readonly coordinator: GroupCoordinator) {
+    this.unsubscribe = coordinator.broker.metadata.subscribe((delta) => {
+      if (delta.topicsDeleted.length > 0) this.onTopicsDeleted(new Set(delta.topicsDeleted.map((t) => t.name)));
+    });
+  }
 
   private get retentionMs(): number {
     return this.coordinator.numberConfig('offsets.retention.minutes', DEFAULT_RETENTION_MINUTES) * 60_000;
@@ -281,8 +287,28 @@ export class OffsetStore {
 
   close(): void {
     this.closed = true;
+    this.unsubscribe();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Deleted topics take their committed offsets with them (OffsetMetadataManager.onPartitionsDeleted): a topic
+   * re-created under the same name starts without any. The groups stay (expiry removes them once empty).
+   */
+  private onTopicsDeleted(topics: ReadonlySet<string>): void {
+    if (topics.has(OFFSETS_TOPIC)) return; // the coordinator unloads everything
+    for (const [groupId, byTopic] of [...this.offsets]) {
+      const records: CoordinatorRecord[] = [];
+      for (const [topic, byPartition] of byTopic) {
+        if (topics.has(topic)) for (const partition of byPartition.keys()) records.push(offsetTombstone(groupId, topic, partition));
+      }
+      try {
+        this.writeAndApply(groupId, records);
+      } catch (e) {
+        this.coordinator.broker.log.warn(`offsets of deleted topics in group ${groupId} not removed: ${(e as Error).message}`);
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------------- expiry
