@@ -387,6 +387,60 @@ describe('DeleteGroups', () => {
   });
 });
 
+describe('group-level errors, each where its version puts it', () => {
+  it('without __consumer_offsets every group API answers COORDINATOR_NOT_AVAILABLE', async () => {
+    const fresh = await startBroker();
+    const fc = await RawClient.connect(fresh.address.port);
+    try {
+      const t = createTopic(fresh, 'no-coordinator');
+      const group = uniqueName('g-nocoord');
+      const NA = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      const oc = await fc.request(ApiKey.OffsetCommit, 8, {
+        groupId: group,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        topics: [
+          { name: t.name, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] },
+          { name: 'no-such-topic-here', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] },
+        ],
+      });
+      // The group's error replaces every partition's, as OffsetCommitRequest.getErrorResponse does.
+      expect(oc.topics.map((x: any) => x.partitions[0].errorCode)).toEqual([NA, NA]);
+      // Only unknown topics: the coordinator is never asked.
+      const unknownOnly = await fc.request(ApiKey.OffsetCommit, 8, {
+        groupId: group,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        topics: [{ name: 'no-such-topic-here', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] }],
+      });
+      expect(unknownOnly.topics[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+
+      const v1 = await fc.request(ApiKey.OffsetFetch, 1, { groupId: group, topics: [{ name: t.name, partitionIndexes: [0, 1] }] });
+      expect(v1.topics[0].partitions.map((p: any) => [p.partitionIndex, p.committedOffset, p.errorCode])).toEqual([
+        [0, -1n, NA],
+        [1, -1n, NA],
+      ]);
+      const v2 = await fc.request(ApiKey.OffsetFetch, 2, { groupId: group, topics: [{ name: t.name, partitionIndexes: [0] }] });
+      expect([v2.errorCode, v2.topics]).toEqual([NA, []]);
+      const v8 = await fc.request(ApiKey.OffsetFetch, 8, { groups: [{ groupId: group, topics: null }], requireStable: false });
+      expect(v8.groups).toMatchObject([{ groupId: group, errorCode: NA, topics: [] }]);
+
+      const od = await fc.request(ApiKey.OffsetDelete, 0, { groupId: group, topics: [{ name: t.name, partitions: [{ partitionIndex: 0 }] }] });
+      expect([od.errorCode, od.topics]).toEqual([NA, []]);
+      const dg = await fc.request(ApiKey.DescribeGroups, 6, { groups: [group], includeAuthorizedOperations: true });
+      expect(dg.groups[0]).toMatchObject({ groupId: group, errorCode: NA, groupState: '', authorizedOperations: -2147483648 });
+      const del = await fc.request(ApiKey.DeleteGroups, 2, { groupsNames: [group] });
+      expect(del.results[0].errorCode).toBe(NA);
+      const lg = await fc.request(ApiKey.ListGroups, 5, { statesFilter: [], typesFilter: [] });
+      expect([lg.errorCode, lg.groups]).toEqual([0, []]);
+      expect(fresh.broker.groups.group(group)).toBeUndefined();
+    } finally {
+      fc.close();
+      await fresh.close();
+    }
+  });
+});
+
 describe('offsets retention', () => {
   let s: RunningServer;
   let rc: RawClient;

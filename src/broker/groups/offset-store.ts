@@ -97,10 +97,12 @@ export class OffsetStore {
    */
   commit(req: CommitRequest): { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] {
     this.coordinator.checkCoordinator(req.groupId);
+    const created = this.coordinator.group(req.groupId) === undefined;
     const group = this.groupForCommit(req);
     try {
       group.validateOffsetCommit(req);
     } catch (e) {
+      if (created) this.coordinator.removeGroup(req.groupId);
       // STALE_MEMBER_EPOCH belongs to KIP-848 members, who use v9+; older versions get UNSUPPORTED_VERSION.
       if (e instanceof GroupError && e.code === ErrorCode.STALE_MEMBER_EPOCH && req.apiVersion < 9) throw new GroupError(ErrorCode.UNSUPPORTED_VERSION);
       throw e;
@@ -129,7 +131,13 @@ export class OffsetStore {
         return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
       }),
     }));
-    this.writeAndApply(req.groupId, records);
+    try {
+      this.writeAndApply(req.groupId, records);
+    } catch (e) {
+      // Kafka's timeline reverts a failed write: the simple group this commit created goes too.
+      if (created) this.coordinator.removeGroup(req.groupId);
+      throw e;
+    }
     return answer;
   }
 
