@@ -159,6 +159,27 @@ describe('OffsetCommit and OffsetFetch', () => {
     expect((await fetchOne(8, group, [0])).partitions[0].committedOffset).toBe(5n);
   });
 
+  it('a member commit goes through the classic group: ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, then accepted', async () => {
+    const group = uniqueName('g-member');
+    const g = server.broker.groups.classic.getOrCreate(group);
+    // A member as JoinGroup/SyncGroup would leave it (the classic protocol is another component).
+    g.members.set('m-1', { memberId: 'm-1', groupInstanceId: null, clientId: 'c', clientHost: '/127.0.0.1', rebalanceTimeoutMs: 1000, sessionTimeoutMs: 1000, protocolType: 'consumer', protocols: [], assignment: Buffer.alloc(0) });
+    g.generationId = 3;
+    g.protocolTypeName = 'consumer';
+    g.state = 'Stable';
+    const p = [{ partitionIndex: 0, committedOffset: 50n }];
+    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 2, memberId: 'm-1' })).toEqual([ErrorCode.ILLEGAL_GENERATION]);
+    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 3, memberId: 'm-2' })).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
+    // Generation -1 and no member while the group has members: UNKNOWN_MEMBER_ID (only an empty group takes those).
+    expect(await commit(8, group, p)).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
+    g.state = 'CompletingRebalance';
+    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 3, memberId: 'm-1' })).toEqual([ErrorCode.REBALANCE_IN_PROGRESS]);
+    g.state = 'Stable';
+    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 3, memberId: 'm-1' })).toEqual([0]);
+    expect((await fetchOne(8, group, [0])).partitions[0].committedOffset).toBe(50n);
+    server.broker.groups.removeGroup(group);
+  });
+
   it('v8 fetches several groups at once, each with its own answer', async () => {
     const a = uniqueName('g-multi-a');
     const b = uniqueName('g-multi-b');
