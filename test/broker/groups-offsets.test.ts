@@ -209,6 +209,15 @@ describe('OffsetCommit and OffsetFetch', () => {
     expect(o.expireTimestampMs! - o.commitTimestampMs).toBe(3_600_000);
   });
 
+  it('extreme timestamps and retention times (v1, v2) are stored, not fatal', async () => {
+    const group = uniqueName('g-extreme');
+    const max = 9223372036854775807n;
+    expect(await commit(1, group, [{ partitionIndex: 0, committedOffset: 1n, commitTimestamp: max } as any])).toEqual([0]);
+    expect(await commit(2, group, [{ partitionIndex: 1, committedOffset: 2n }], { retentionTimeMs: max })).toEqual([0]);
+    expect(await commit(2, group, [{ partitionIndex: 2, committedOffset: 3n }], { retentionTimeMs: -max })).toEqual([0]);
+    expect((await fetchOne(8, group, [0, 1, 2])).partitions.map((p) => p.committedOffset)).toEqual([1n, 2n, 3n]);
+  });
+
   it('deleting a topic deletes its committed offsets (a re-created topic starts without any)', async () => {
     const doomed = createTopic(server, 'offsets-doomed');
     const group = uniqueName('g-doomed');

@@ -110,7 +110,8 @@ export class OffsetStore {
     group.onOffsetCommit?.(req);
 
     const now = Date.now();
-    const expireTimestampMs = req.retentionTimeMs === NOT_GIVEN ? null : now + Number(req.retentionTimeMs);
+    // now + retention in Java's long arithmetic: an absurd retention wraps negative and expires at the next check.
+    const expireTimestampMs = req.retentionTimeMs === NOT_GIVEN ? null : Number(BigInt.asIntN(64, BigInt(now) + req.retentionTimeMs));
     const maxMetadata = this.metadataMaxBytes;
     const records: CoordinatorRecord[] = [];
     const answer = req.topics.map((t) => ({
@@ -397,15 +398,20 @@ function offsetCommitRecord(group: string, topic: string, partition: number, o: 
       key,
       value: {
         version: 1,
-        data: { offset: o.committedOffset, metadata: o.metadata, commitTimestamp: BigInt(o.commitTimestampMs), expireTimestamp: BigInt(o.expireTimestampMs) },
+        data: { offset: o.committedOffset, metadata: o.metadata, commitTimestamp: int64(o.commitTimestampMs), expireTimestamp: int64(o.expireTimestampMs) },
       },
     };
   }
   return {
     type: RecordType.OFFSET_COMMIT,
     key,
-    value: { version: 3, data: { offset: o.committedOffset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: BigInt(o.commitTimestampMs) } },
+    value: { version: 3, data: { offset: o.committedOffset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: int64(o.commitTimestampMs) } },
   };
+}
+
+/** A timestamp as an int64 field: timestamps near the int64 limits lose precision as numbers and must not overflow. */
+function int64(ms: number): bigint {
+  return BigInt.asIntN(64, BigInt(Math.trunc(ms)));
 }
 
 function offsetTombstone(group: string, topic: string, partition: number): CoordinatorRecord {
