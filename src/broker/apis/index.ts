@@ -10,6 +10,8 @@ import joinGroup from './11-join-group.js';
 import heartbeat from './12-heartbeat.js';
 import leaveGroup from './13-leave-group.js';
 import syncGroup from './14-sync-group.js';
+import describeGroups from './15-describe-groups.js';
+import listGroups from './16-list-groups.js';
 import apiVersions from './18-api-versions.js';
 import createTopics from './19-create-topics.js';
 import deleteTopics from './20-delete-topics.js';
@@ -20,8 +22,10 @@ import describeConfigs from './32-describe-configs.js';
 import alterConfigs from './33-alter-configs.js';
 import describeLogDirs from './35-describe-log-dirs.js';
 import createPartitions from './37-create-partitions.js';
+import deleteGroups from './42-delete-groups.js';
 import electLeaders from './43-elect-leaders.js';
 import incrementalAlterConfigs from './44-incremental-alter-configs.js';
+import offsetDelete from './47-offset-delete.js';
 import describeQuorum from './55-describe-quorum.js';
 import describeCluster from './60-describe-cluster.js';
 import describeProducers from './61-describe-producers.js';
@@ -40,6 +44,8 @@ export const handlers: ApiHandler<any>[] = [
   heartbeat,
   leaveGroup,
   syncGroup,
+  describeGroups,
+  listGroups,
   apiVersions,
   createTopics,
   deleteTopics,
@@ -50,8 +56,10 @@ export const handlers: ApiHandler<any>[] = [
   alterConfigs,
   describeLogDirs,
   createPartitions,
+  deleteGroups,
   electLeaders,
   incrementalAlterConfigs,
+  offsetDelete,
   describeQuorum,
   describeCluster,
   describeProducers,
