@@ -13,6 +13,7 @@ import { startGregor } from '../helpers/gregor-server.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { createTopic, startBroker, uniqueName } from './data-helpers.js';
 import { RawClient } from './raw-client.js';
+import { Member, eventually } from './groups-classic-helpers.js';
 
 let server: RunningServer;
 let c: RawClient;
@@ -159,25 +160,38 @@ describe('OffsetCommit and OffsetFetch', () => {
     expect((await fetchOne(8, group, [0])).partitions[0].committedOffset).toBe(5n);
   });
 
-  it('a member commit goes through the classic group: ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, then accepted', async () => {
+  it('a member commit goes through the classic group: ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS, then accepted', async () => {
     const group = uniqueName('g-member');
-    const g = server.broker.groups.classic.getOrCreate(group);
-    // A member as JoinGroup/SyncGroup would leave it (the classic protocol is another component).
-    g.members.set('m-1', { memberId: 'm-1', groupInstanceId: null, clientId: 'c', clientHost: '/127.0.0.1', rebalanceTimeoutMs: 1000, sessionTimeoutMs: 1000, protocolType: 'consumer', protocols: [], assignment: Buffer.alloc(0) });
-    g.generationId = 3;
-    g.protocolTypeName = 'consumer';
-    g.state = 'Stable';
-    const p = [{ partitionIndex: 0, committedOffset: 50n }];
-    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 2, memberId: 'm-1' })).toEqual([ErrorCode.ILLEGAL_GENERATION]);
-    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 3, memberId: 'm-2' })).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
-    // Generation -1 and no member while the group has members: UNKNOWN_MEMBER_ID (only an empty group takes those).
-    expect(await commit(8, group, p)).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
-    g.state = 'CompletingRebalance';
-    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 3, memberId: 'm-1' })).toEqual([ErrorCode.REBALANCE_IN_PROGRESS]);
-    g.state = 'Stable';
-    expect(await commit(8, group, p, { generationIdOrMemberEpoch: 3, memberId: 'm-1' })).toEqual([0]);
-    expect((await fetchOne(8, group, [0])).partitions[0].committedOffset).toBe(50n);
-    server.broker.groups.removeGroup(group);
+    const m1 = await Member.connect(server.address.port, group);
+    const m2 = await Member.connect(server.address.port, group);
+    try {
+      const joined = await m1.join();
+      expect(joined.errorCode).toBe(0);
+      expect((await m1.sync([{ memberId: m1.memberId, assignment: Buffer.alloc(0) }])).errorCode).toBe(0);
+      const gen = m1.generationId;
+      const p = [{ partitionIndex: 0, committedOffset: 50n }];
+      expect(await commit(8, group, p, { generationIdOrMemberEpoch: gen - 1, memberId: m1.memberId })).toEqual([ErrorCode.ILLEGAL_GENERATION]);
+      expect(await commit(8, group, p, { generationIdOrMemberEpoch: gen, memberId: 'not-a-member' })).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
+      // Generation -1 and no member while the group has members: UNKNOWN_MEMBER_ID (only an empty group takes those).
+      expect(await commit(8, group, p)).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
+      // A second member joins: m1 rejoins, both get the new generation, and until SyncGroup the group is
+      // CompletingRebalance, where a commit with the new generation is told to wait.
+      const second = m2.join();
+      await eventually(() => server.broker.groups.group(group)?.stateName() === 'PreparingRebalance');
+      expect((await m1.join()).errorCode).toBe(0);
+      expect((await second).errorCode).toBe(0);
+      expect(server.broker.groups.group(group)?.stateName()).toBe('CompletingRebalance');
+      expect(await commit(8, group, p, { generationIdOrMemberEpoch: m1.generationId, memberId: m1.memberId })).toEqual([ErrorCode.REBALANCE_IN_PROGRESS]);
+      await Promise.all([m1.sync([{ memberId: m1.memberId, assignment: Buffer.alloc(0) }, { memberId: m2.memberId, assignment: Buffer.alloc(0) }]), m2.sync()]);
+      expect(server.broker.groups.group(group)?.stateName()).toBe('Stable');
+      expect(await commit(8, group, p, { generationIdOrMemberEpoch: m1.generationId, memberId: m1.memberId })).toEqual([0]);
+      expect((await fetchOne(8, group, [0])).partitions[0].committedOffset).toBe(50n);
+      await m1.leave();
+      await m2.leave();
+    } finally {
+      m1.close();
+      m2.close();
+    }
   });
 
   it('v8 fetches several groups at once, each with its own answer', async () => {

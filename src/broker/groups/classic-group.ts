@@ -8,7 +8,7 @@
 import { ErrorCode } from '../../protocol/index.js';
 import { ConsumerProtocolSubscription } from '../../protocol/messages/consumer-protocol-subscription.js';
 import { RecordType, type CoordinatorRecord } from './records.js';
-import { GroupError, type DescribedGroupEntry, type Group, type OffsetCommitContext } from './types.js';
+import { GroupError, type DescribedGroupEntry, type Group, type OffsetCommitContext, type OffsetExpirationBase } from './types.js';
 
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -115,7 +115,14 @@ export class ClassicGroup implements Group {
   /** The group's timers by key (join phase, sync phase, each member's session): cleared when the group goes. */
   readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(readonly groupId: string) {}
+  /**
+   * @param renewSession restarts a member's session timer (classic-groups.ts owns the timers' work): an offset
+   *   commit counts as a sign of life, as in Kafka.
+   */
+  constructor(
+    readonly groupId: string,
+    private readonly renewSession: (group: ClassicGroup, member: ClassicMember) => void = () => {},
+  ) {}
 
   // ---- state machine ----
 
@@ -476,6 +483,25 @@ export class ClassicGroup implements Group {
         memberAssignment: stable ? m.assignment : Buffer.alloc(0),
       })),
     };
+  }
+
+  /**
+   * ClassicGroup.offsetExpirationCondition: an empty group's offsets count from when it became empty, a stable
+   * "consumer" group's (topics nobody subscribes to) and a simple group's from their commit; a group in a
+   * rebalance keeps its offsets.
+   */
+  offsetExpirationCondition(): OffsetExpirationBase | null {
+    if (this.protocolTypeName === null) return (o) => o.commitTimestampMs;
+    if (this.state === 'Empty') return (o) => (this.currentStateTimestamp >= 0 ? this.currentStateTimestamp : o.commitTimestampMs);
+    if (this.protocolTypeName === 'consumer' && this.state === 'Stable' && this.subscribedTopics() !== undefined) return (o) => o.commitTimestampMs;
+    return null;
+  }
+
+  /** A member's commit during Stable or PreparingRebalance renews its session (Kafka's classic offset commit). */
+  onOffsetCommit(ctx: OffsetCommitContext): void {
+    if (this.state !== 'Stable' && this.state !== 'PreparingRebalance') return;
+    const member = this.members.get(ctx.memberId);
+    if (member !== undefined) this.renewSession(this, member);
   }
 
   /**

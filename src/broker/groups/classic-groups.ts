@@ -68,11 +68,16 @@ export class ClassicGroups {
    * The classic group of this id, created empty when there is none (OffsetCommit from outside a group does
    * this, as Kafka's getOrMaybeCreateClassicGroup); a consumer group of that id fails with GROUP_ID_NOT_FOUND.
    */
+  /** A new group whose member sessions this component keeps. */
+  newGroup(groupId: string): ClassicGroup {
+    return new ClassicGroup(groupId, (group, member) => this.rescheduleHeartbeat(group, member));
+  }
+
   getOrCreate(groupId: string): ClassicGroup {
     const existing = this.coordinator.group(groupId);
     if (existing instanceof ClassicGroup) return existing;
     if (existing !== undefined) throw new GroupError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a classic group.`);
-    const group = new ClassicGroup(groupId);
+    const group = this.newGroup(groupId);
     group.currentStateTimestamp = Date.now();
     this.coordinator.groups.set(groupId, group);
     return group;
@@ -106,7 +111,7 @@ export class ClassicGroups {
     };
     const previous = this.coordinator.groups.get(groupId);
     if (previous !== undefined) previous.shutdown();
-    const group = new ClassicGroup(groupId);
+    const group = this.newGroup(groupId);
     group.generationId = v.generation;
     group.protocolTypeName = v.protocolType === '' ? null : v.protocolType;
     group.protocolName = v.protocol;

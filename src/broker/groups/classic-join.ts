@@ -57,7 +57,7 @@ export function classicJoin(groups: ClassicGroups, request: JoinGroupRequest, ct
   if (group === undefined) {
     // Only a member without an id creates the group; Kafka writes the new empty group to the log first.
     if (!isUnknownMember) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, request.memberId));
-    const created = new ClassicGroup(request.groupId);
+    const created = coordinator.classic.newGroup(request.groupId);
     created.currentStateTimestamp = Date.now();
     try {
       coordinator.write(request.groupId, [created.emptyRecord()]);
