@@ -28,7 +28,10 @@ function prng(seed) {
   };
 }
 
-/** The batch appended as (trial, counter): producer id = trial, base sequence = counter. */
+/**
+ * The batch appended as (trial, counter): base sequence = counter, and a producer id of its own
+ * (trial << 32 | counter), which the log's sequence checks accept at any sequence (a producer it does not know).
+ */
 export function makeBatch(trial, counter) {
   const rand = prng(trial * 1_000_003 + counter * 7919 + 1);
   const count = 1 + Math.floor(rand() * 8);
@@ -43,7 +46,7 @@ export function makeBatch(trial, counter) {
   }
   return buildRecordBatch(records, {
     compression: rand() < 0.3 ? CompressionType.GZIP : CompressionType.NONE,
-    producerId: BigInt(trial),
+    producerId: (BigInt(trial) << 32n) | BigInt(counter),
     producerEpoch: 0,
     baseSequence: counter,
     now: 1_700_000_000_000,

@@ -115,7 +115,7 @@ async function verify(dataDir: string, acks: Map<string, Ack>, lines: string[]):
           const last = base + b.readInt32BE(23);
           if (base !== expected) problems.push(`${log.topic}-${log.partition}: batch at ${base}, expected ${expected}`);
           expected = last + 1;
-          const trial = Number(b.readBigInt64BE(43));
+          const trial = Number(b.readBigInt64BE(43) >> 32n);
           const seq = b.readInt32BE(53);
           const key = `${trial}/${seq}`;
           if (found.has(key)) problems.push(`${key} appears twice (${log.topic}-${log.partition} at ${base})`);

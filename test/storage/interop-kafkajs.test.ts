@@ -61,12 +61,15 @@ describe('kafkajs batches through the log', () => {
     ];
     const produced: Buffer[] = [];
     let ts = T0;
+    // One idempotent producer: each batch's sequence follows the last (the log checks them).
+    let sequence = 0;
     for (let i = 0; i < 12; i++) {
       const b = await kafkajsBatch(codecs[i % 4], 10 + i, `b${i}`, ts, {
         producerId: Long.fromValue(77),
         producerEpoch: 3,
-        firstSequence: i * 100,
+        firstSequence: sequence,
       });
+      sequence += 10 + i;
       ts += 1000;
       expect(verifyBatch(b)).toBeNull();
       produced.push(Buffer.from(b));
@@ -79,10 +82,12 @@ describe('kafkajs batches through the log', () => {
     const stored = readAll(again, 5000);
     expect(stored.length).toBe(12);
     let next = 0;
+    sequence = 0;
     for (let i = 0; i < 12; i++) {
       const b = stored[i]!;
       expect(sameBatchModuloHeader(b, produced[i]!)).toBe(true);
-      expect(readBatchHeader(b)).toMatchObject({ baseOffset: BigInt(next), partitionLeaderEpoch: 2, producerId: 77n, baseSequence: i * 100 });
+      expect(readBatchHeader(b)).toMatchObject({ baseOffset: BigInt(next), partitionLeaderEpoch: 2, producerId: 77n, baseSequence: sequence });
+      sequence += 10 + i;
       const decoded = await decodeKafkajsBatch(new KafkajsDecoder(b));
       expect(decoded.records.map((r: { offset: string }) => Number(r.offset))).toEqual(Array.from({ length: 10 + i }, (_, k) => next + k));
       expect(decoded.records[1].value.toString()).toBe(`b${i} value 1 `.repeat(2));
