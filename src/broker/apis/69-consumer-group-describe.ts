@@ -1,12 +1,9 @@
-import { AUTHORIZED_OPERATIONS_OMITTED } from '../admin-common.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, GROUP_AUTHORIZED_OPERATIONS } from '../admin-common.js';
 import { defineHandler } from '../api.js';
 
 // ConsumerGroupDescribe (69), v0-1: KIP-848 groups as their coordinator sees them: state (Empty, Assigning,
 // Reconciling, Stable), group and assignment epochs, the assignor, and each member's subscription, current and
 // target assignment. v1 adds each member's MemberType (1: consumer protocol). The work is ConsumerGroups.describe.
-
-/** A group's ACL operations with no authorizer: READ 3, DELETE 6, DESCRIBE 8, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11. */
-const GROUP_AUTHORIZED_OPERATIONS = [3, 6, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0);
 
 export default defineHandler({
   apiKey: 69,
