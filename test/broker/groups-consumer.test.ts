@@ -254,6 +254,23 @@ describe('ConsumerGroupHeartbeat: reconciliation', () => {
     expect(gone.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
   });
 
+  it('fences a member that does not revoke its partitions within its rebalance timeout', async () => {
+    const topic = createTopic(server, 'cg-rebalance', { partitions: 2 });
+    const g = uniqueName('cg-rebalance');
+    const a = newMemberId('a');
+    const b = newMemberId('b');
+    const ra = await join(g, a, [topic.name], { rebalanceTimeoutMs: 300 });
+    const owned: TPs = ra.assignment.topicPartitions;
+    await join(g, b, [topic.name]);
+    const asked = await beat(g, a, 1, owned);
+    expect(count(asked.assignment.topicPartitions)).toBe(1); // one partition to give up
+    await new Promise((r) => setTimeout(r, 600));
+    // Still holding both (it never acknowledged): fenced.
+    expect((await beat(g, a, 1, owned)).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    const rb = await beat(g, b, 2, []);
+    expect(count(rb.assignment.topicPartitions)).toBe(2);
+  });
+
   it('OffsetCommit and OffsetFetch checks of a consumer group use member epochs', async () => {
     const topic = createTopic(server, 'cg-offsets');
     const g = uniqueName('cg-offsets');
