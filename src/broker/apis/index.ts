@@ -29,6 +29,8 @@ import offsetDelete from './47-offset-delete.js';
 import describeQuorum from './55-describe-quorum.js';
 import describeCluster from './60-describe-cluster.js';
 import describeProducers from './61-describe-producers.js';
+import consumerGroupHeartbeat from './68-consumer-group-heartbeat.js';
+import consumerGroupDescribe from './69-consumer-group-describe.js';
 import describeTopicPartitions from './75-describe-topic-partitions.js';
 
 /** Every API the broker serves, by API key; ApiVersions advertises exactly these, with these versions. */
@@ -63,5 +65,7 @@ export const handlers: ApiHandler<any>[] = [
   describeQuorum,
   describeCluster,
   describeProducers,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
   describeTopicPartitions,
 ];
