@@ -12,6 +12,7 @@ import { startGregor, uniqueName } from '../helpers/gregor-server.js';
 import { tmpDir } from '../helpers/tmp-dir.js';
 import { createTopic, startBroker } from './data-helpers.js';
 import { RawClient } from './raw-client.js';
+import { Member } from './groups-classic-helpers.js';
 
 type TPs = { topicId: string; partitions: number[] }[];
 
@@ -137,13 +138,17 @@ describe('ConsumerGroupHeartbeat: joining', () => {
   it('a classic group with members keeps its id; an empty one is replaced by the consumer group', async () => {
     const topic = createTopic(server, 'cg-classic');
     const busy = uniqueName('cg-classic-busy');
-    const classic = server.broker.groups.classic.getOrCreate(busy);
-    classic.members.set('c1', { memberId: 'c1', groupInstanceId: null, clientId: 'x', clientHost: '/h', rebalanceTimeoutMs: 1, sessionTimeoutMs: 1, protocolType: 'consumer', protocols: [], assignment: Buffer.alloc(0) });
-    classic.state = 'Stable';
-    classic.protocolTypeName = 'consumer';
-    const r = await join(busy, newMemberId('c'), [topic.name]);
-    expect(r).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${busy} is not a consumer group.` });
-    expect((await describeGroup(busy)).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    const member = await Member.connect(server.address.port, busy);
+    try {
+      expect((await member.join()).errorCode).toBe(0);
+      expect((await member.sync([{ memberId: member.memberId, assignment: Buffer.alloc(0) }])).errorCode).toBe(0);
+      const r = await join(busy, newMemberId('c'), [topic.name]);
+      expect(r).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${busy} is not a consumer group.` });
+      expect((await describeGroup(busy)).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+      await member.leave();
+    } finally {
+      member.close();
+    }
 
     const simple = uniqueName('cg-classic-simple');
     server.broker.groups.classic.getOrCreate(simple);

@@ -280,6 +280,9 @@ function activeGroup(server: RunningServer, groupId: string, subscribed: string,
     deletionRecords: () => [],
     describe: () => entry,
     shutdown: () => {},
+    // A stable "consumer" group: offsets of topics nobody subscribes to expire from their commit.
+    offsetExpirationCondition: () => (o) => o.commitTimestampMs,
+    onOffsetCommit: () => {},
   };
   server.broker.groups.groups.set(groupId, g);
   return g;

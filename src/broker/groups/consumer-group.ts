@@ -11,7 +11,7 @@ import { emptyAssignment, type Assignment } from './assignment.js';
 import { LEAVE_GROUP_MEMBER_EPOCH, isReconciledTo, type ConsumerGroupMember } from './consumer-group-member.js';
 import * as R from './consumer-group-records.js';
 import type { CoordinatorRecord } from './records.js';
-import { GroupError, type DescribedGroupEntry, type Group, type OffsetCommitContext } from './types.js';
+import { GroupError, type DescribedGroupEntry, type Group, type OffsetCommitContext, type OffsetExpirationBase } from './types.js';
 
 export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' | 'Dead';
 
@@ -181,6 +181,14 @@ export class ConsumerGroup implements Group {
       throw new GroupError(ErrorCode.STALE_MEMBER_EPOCH, `The received member epoch ${received} does not match the expected member epoch ${expected}.`);
     }
   }
+
+  /** ConsumerGroup.offsetExpirationCondition: retention counts from each offset's commit. */
+  offsetExpirationCondition(): OffsetExpirationBase {
+    return (o) => o.commitTimestampMs;
+  }
+
+  /** A consumer group's sessions live on heartbeats alone: a commit changes nothing. */
+  onOffsetCommit(): void {}
 
   validateOffsetDelete(): void {
     // Offsets of topics no member subscribes to may always be deleted (the caller checks isSubscribedToTopic).

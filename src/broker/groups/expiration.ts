@@ -8,21 +8,9 @@
  *   empty classic group                     when the group became empty (Kafka's currentStateTimestamp)
  *   stable classic "consumer" group          the commit timestamp (only topics no member subscribes to)
  *   any other classic group                 never (a rebalance is under way)
- * A group that knows its own rule implements Group.offsetExpirationCondition; the rest get the rule above from
- * the interface's state, with the commit timestamp standing in for the empty group's state timestamp.
+ * Each group gives its rule (Group.offsetExpirationCondition); this applies it.
  */
-import type { Group, OffsetAndMetadata, OffsetExpirationBase } from './types.js';
-
-const byCommitTimestamp: OffsetExpirationBase = (o) => o.commitTimestampMs;
-
-/** The group's base timestamp rule, or null when its offsets may not expire now. */
-export function expirationBase(group: Group): OffsetExpirationBase | null {
-  if (group.offsetExpirationCondition !== undefined) return group.offsetExpirationCondition();
-  if (group.type === 'consumer') return byCommitTimestamp;
-  if (group.protocolType() === '' || group.isEmpty()) return byCommitTimestamp;
-  if (group.protocolType() === 'consumer' && group.stateName() === 'Stable') return byCommitTimestamp;
-  return null;
-}
+import type { OffsetAndMetadata, OffsetExpirationBase } from './types.js';
 
 export function isOffsetExpired(offset: OffsetAndMetadata, base: OffsetExpirationBase, nowMs: number, retentionMs: number): boolean {
   if (offset.expireTimestampMs !== null) return nowMs >= offset.expireTimestampMs;

@@ -11,7 +11,7 @@
  * OffsetCommit v2-4's retention time); a group left with no offsets that is empty is then deleted too.
  */
 import { ErrorCode } from '../../protocol/index.js';
-import { expirationBase, isOffsetExpired } from './expiration.js';
+import { isOffsetExpired } from './expiration.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import { RecordType, type CoordinatorRecord } from './records.js';
 import { OFFSETS_TOPIC } from './state-log.js';
@@ -107,7 +107,7 @@ export class OffsetStore {
       if (e instanceof GroupError && e.code === ErrorCode.STALE_MEMBER_EPOCH && req.apiVersion < 9) throw new GroupError(ErrorCode.UNSUPPORTED_VERSION);
       throw e;
     }
-    group.onOffsetCommit?.(req);
+    group.onOffsetCommit(req);
 
     const now = Date.now();
     // now + retention in Java's long arithmetic: an absurd retention wraps negative and expires at the next check.
@@ -364,7 +364,7 @@ export class OffsetStore {
   private cleanupExpiredOffsets(group: Group, records: CoordinatorRecord[], now: number): boolean {
     const byTopic = this.offsets.get(group.groupId);
     if (byTopic === undefined) return true;
-    const base = expirationBase(group);
+    const base = group.offsetExpirationCondition();
     if (base === null) return false;
     const retentionMs = this.retentionMs;
     let allExpired = true;

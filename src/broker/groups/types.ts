@@ -53,12 +53,12 @@ export interface Group {
   /** Stops the group's timers and fails its pending requests (group deleted, partition unloaded, shutdown). */
   shutdown(): void;
   /**
-   * Optional (Kafka's Group.offsetExpirationCondition): the timestamp an offset's retention counts from, or null
-   * while the group's offsets may not expire. Without it expiration.ts applies Kafka's rules from the state above.
+   * Kafka's Group.offsetExpirationCondition: the timestamp an offset's retention counts from, or null while the
+   * group's offsets may not expire.
    */
-  offsetExpirationCondition?(): OffsetExpirationBase | null;
-  /** Optional: a commit passed validateOffsetCommit (classic groups reschedule the member's session, as Kafka does). */
-  onOffsetCommit?(ctx: OffsetCommitContext): void;
+  offsetExpirationCondition(): OffsetExpirationBase | null;
+  /** A commit passed validateOffsetCommit (classic groups renew the member's session, as Kafka does). */
+  onOffsetCommit(ctx: OffsetCommitContext): void;
 }
 
 /** One committed offset (Kafka's OffsetAndMetadata). */
