@@ -6,8 +6,9 @@
  * list, delete) ask of a classic group.
  */
 import { ErrorCode } from '../../protocol/index.js';
+import type { JoinGroupResponse } from '../../protocol/messages/join-group-response.js';
 import { ConsumerProtocolSubscription } from '../../protocol/messages/consumer-protocol-subscription.js';
-import { RecordType, type CoordinatorRecord } from './records.js';
+import { RecordType, tombstone, type CoordinatorRecord } from './records.js';
 import { GroupError, type DescribedGroupEntry, type Group, type OffsetCommitContext, type OffsetExpirationBase } from './types.js';
 
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -29,17 +30,8 @@ export interface MemberProtocol {
   metadata: Buffer;
 }
 
-/** A JoinGroup answer as the coordinator builds it; the handler fits it to the request's version. */
-export interface JoinResult {
-  errorCode: number;
-  generationId: number;
-  protocolType: string | null;
-  protocolName: string | null;
-  leader: string;
-  skipAssignment: boolean;
-  memberId: string;
-  members: { memberId: string; groupInstanceId: string | null; metadata: Buffer }[];
-}
+/** A JoinGroup answer as the coordinator builds it (the generated response struct); the handler fits it to the request's version. */
+export type JoinResult = Omit<JoinGroupResponse, 'throttleTimeMs' | '_unknownTaggedFields'>;
 
 /** A SyncGroup answer. */
 export interface SyncResult {
@@ -462,7 +454,7 @@ export class ClassicGroup implements Group {
   }
 
   deletionRecords(): CoordinatorRecord[] {
-    return [{ type: RecordType.GROUP_METADATA, key: { group: this.groupId }, value: null }];
+    return [tombstone(RecordType.GROUP_METADATA, { group: this.groupId })];
   }
 
   describe(): DescribedGroupEntry {

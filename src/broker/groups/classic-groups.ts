@@ -10,6 +10,7 @@
  * fenced or removed, or with NOT_COORDINATOR when the group is unloaded (ClassicGroup.shutdown).
  */
 import { ErrorCode } from '../../protocol/index.js';
+import type { GroupMetadataValue } from '../../protocol/messages/group-coordinator/group-metadata-value.js';
 import type { HeartbeatRequest } from '../../protocol/messages/heartbeat-request.js';
 import type { JoinGroupRequest } from '../../protocol/messages/join-group-request.js';
 import type { MemberIdentity } from '../../protocol/messages/leave-group-request.js';
@@ -92,23 +93,7 @@ export class ClassicGroups {
       this.coordinator.removeGroup(groupId);
       return;
     }
-    const v = record.value.data as {
-      protocolType: string;
-      generation: number;
-      protocol: string | null;
-      leader: string | null;
-      currentStateTimestamp: bigint;
-      members: {
-        memberId: string;
-        groupInstanceId: string | null;
-        clientId: string;
-        clientHost: string;
-        rebalanceTimeout: number;
-        sessionTimeout: number;
-        subscription: Buffer;
-        assignment: Buffer;
-      }[];
-    };
+    const v = record.value.data as unknown as GroupMetadataValue;
     const previous = this.coordinator.groups.get(groupId);
     if (previous !== undefined) previous.shutdown();
     const group = this.newGroup(groupId);

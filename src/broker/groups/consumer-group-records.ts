@@ -5,7 +5,7 @@
  */
 import { assignmentToList, type Assignment } from './assignment.js';
 import type { ConsumerGroupMember } from './consumer-group-member.js';
-import { RecordType, type CoordinatorRecord } from './records.js';
+import { RecordType, tombstone, type CoordinatorRecord } from './records.js';
 
 export const groupEpochRecord = (groupId: string, epoch: number, metadataHash: bigint): CoordinatorRecord => ({
   type: RecordType.CONSUMER_GROUP_METADATA,
@@ -13,14 +13,10 @@ export const groupEpochRecord = (groupId: string, epoch: number, metadataHash: b
   value: { version: 0, data: { epoch, metadataHash } },
 });
 
-export const groupEpochTombstone = (groupId: string): CoordinatorRecord => ({ type: RecordType.CONSUMER_GROUP_METADATA, key: { groupId }, value: null });
+export const groupEpochTombstone = (groupId: string): CoordinatorRecord => tombstone(RecordType.CONSUMER_GROUP_METADATA, { groupId });
 
 /** Written by Kafka before 4.1 (subscription metadata); removed when a group is deleted, never written here. */
-export const partitionMetadataTombstone = (groupId: string): CoordinatorRecord => ({
-  type: RecordType.CONSUMER_GROUP_PARTITION_METADATA,
-  key: { groupId },
-  value: null,
-});
+export const partitionMetadataTombstone = (groupId: string): CoordinatorRecord => tombstone(RecordType.CONSUMER_GROUP_PARTITION_METADATA, { groupId });
 
 export const memberSubscriptionRecord = (groupId: string, m: ConsumerGroupMember): CoordinatorRecord => ({
   type: RecordType.CONSUMER_GROUP_MEMBER_METADATA,
@@ -41,11 +37,7 @@ export const memberSubscriptionRecord = (groupId: string, m: ConsumerGroupMember
   },
 });
 
-export const memberSubscriptionTombstone = (groupId: string, memberId: string): CoordinatorRecord => ({
-  type: RecordType.CONSUMER_GROUP_MEMBER_METADATA,
-  key: { groupId, memberId },
-  value: null,
-});
+export const memberSubscriptionTombstone = (groupId: string, memberId: string): CoordinatorRecord => tombstone(RecordType.CONSUMER_GROUP_MEMBER_METADATA, { groupId, memberId });
 
 export const targetAssignmentRecord = (groupId: string, memberId: string, a: Assignment): CoordinatorRecord => ({
   type: RecordType.CONSUMER_GROUP_TARGET_ASSIGNMENT_MEMBER,
@@ -53,11 +45,7 @@ export const targetAssignmentRecord = (groupId: string, memberId: string, a: Ass
   value: { version: 0, data: { topicPartitions: assignmentToList(a) } },
 });
 
-export const targetAssignmentTombstone = (groupId: string, memberId: string): CoordinatorRecord => ({
-  type: RecordType.CONSUMER_GROUP_TARGET_ASSIGNMENT_MEMBER,
-  key: { groupId, memberId },
-  value: null,
-});
+export const targetAssignmentTombstone = (groupId: string, memberId: string): CoordinatorRecord => tombstone(RecordType.CONSUMER_GROUP_TARGET_ASSIGNMENT_MEMBER, { groupId, memberId });
 
 export const targetAssignmentEpochRecord = (groupId: string, assignmentEpoch: number, now: number): CoordinatorRecord => ({
   type: RecordType.CONSUMER_GROUP_TARGET_ASSIGNMENT_METADATA,
@@ -65,11 +53,7 @@ export const targetAssignmentEpochRecord = (groupId: string, assignmentEpoch: nu
   value: { version: 0, data: { assignmentEpoch, assignmentTimestamp: BigInt(now) } },
 });
 
-export const targetAssignmentEpochTombstone = (groupId: string): CoordinatorRecord => ({
-  type: RecordType.CONSUMER_GROUP_TARGET_ASSIGNMENT_METADATA,
-  key: { groupId },
-  value: null,
-});
+export const targetAssignmentEpochTombstone = (groupId: string): CoordinatorRecord => tombstone(RecordType.CONSUMER_GROUP_TARGET_ASSIGNMENT_METADATA, { groupId });
 
 export const currentAssignmentRecord = (groupId: string, m: ConsumerGroupMember): CoordinatorRecord => ({
   type: RecordType.CONSUMER_GROUP_CURRENT_MEMBER_ASSIGNMENT,
@@ -86,11 +70,7 @@ export const currentAssignmentRecord = (groupId: string, m: ConsumerGroupMember)
   },
 });
 
-export const currentAssignmentTombstone = (groupId: string, memberId: string): CoordinatorRecord => ({
-  type: RecordType.CONSUMER_GROUP_CURRENT_MEMBER_ASSIGNMENT,
-  key: { groupId, memberId },
-  value: null,
-});
+export const currentAssignmentTombstone = (groupId: string, memberId: string): CoordinatorRecord => tombstone(RecordType.CONSUMER_GROUP_CURRENT_MEMBER_ASSIGNMENT, { groupId, memberId });
 
 export const regexRecord = (groupId: string, regex: string, topics: readonly string[], version: bigint, now: number): CoordinatorRecord => ({
   type: RecordType.CONSUMER_GROUP_REGULAR_EXPRESSION,
@@ -98,11 +78,7 @@ export const regexRecord = (groupId: string, regex: string, topics: readonly str
   value: { version: 0, data: { topics: [...topics], version, timestamp: BigInt(now) } },
 });
 
-export const regexTombstone = (groupId: string, regex: string): CoordinatorRecord => ({
-  type: RecordType.CONSUMER_GROUP_REGULAR_EXPRESSION,
-  key: { groupId, regularExpression: regex },
-  value: null,
-});
+export const regexTombstone = (groupId: string, regex: string): CoordinatorRecord => tombstone(RecordType.CONSUMER_GROUP_REGULAR_EXPRESSION, { groupId, regularExpression: regex });
 
 /** Kafka's removeMember: current assignment, target assignment, then subscription. */
 export const memberRemovalRecords = (groupId: string, memberId: string): CoordinatorRecord[] => [

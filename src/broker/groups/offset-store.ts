@@ -13,7 +13,7 @@
 import { ErrorCode } from '../../protocol/index.js';
 import { isOffsetExpired } from './expiration.js';
 import type { GroupCoordinator } from './group-coordinator.js';
-import { RecordType, type CoordinatorRecord } from './records.js';
+import { RecordType, tombstone, type CoordinatorRecord } from './records.js';
 import { OFFSETS_TOPIC } from './state-log.js';
 import { GroupError, type Group, type OffsetAndMetadata, type OffsetCommitContext } from './types.js';
 
@@ -415,5 +415,5 @@ function int64(ms: number): bigint {
 }
 
 function offsetTombstone(group: string, topic: string, partition: number): CoordinatorRecord {
-  return { type: RecordType.OFFSET_COMMIT, key: { group, topic, partition }, value: null };
+  return tombstone(RecordType.OFFSET_COMMIT, { group, topic, partition });
 }

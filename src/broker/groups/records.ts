@@ -27,6 +27,9 @@ export interface CoordinatorRecord {
   value: { version: number; data: Record<string, unknown> } | null;
 }
 
+/** The record that removes a key from the log (and its state from memory at replay). */
+export const tombstone = (type: number, key: Record<string, unknown>): CoordinatorRecord => ({ type, key, value: null });
+
 export function encodeKey(type: number, key: Record<string, unknown>): Buffer {
   const codec = coordinatorKeyByApiKey[type];
   if (codec === undefined) throw new Error(`unknown coordinator record type ${type}`);

@@ -4,6 +4,7 @@
  * Classic groups (classic-group.ts) and consumer groups (consumer-group.ts, KIP-848) implement it; a group id
  * names one group of one type.
  */
+import type { DescribedGroup } from '../../protocol/messages/describe-groups-response.js';
 import type { CoordinatorRecord } from './records.js';
 
 export type GroupType = 'classic' | 'consumer';
@@ -75,20 +76,5 @@ export interface OffsetAndMetadata {
 /** Which timestamp an offset's retention counts from (Kafka's OffsetExpirationCondition base timestamp). */
 export type OffsetExpirationBase = (offset: OffsetAndMetadata) => number;
 
-/** One DescribeGroups entry (the response's DescribedGroup, as Input). */
-export interface DescribedGroupEntry {
-  errorCode: number;
-  errorMessage: string | null;
-  groupId: string;
-  groupState: string;
-  protocolType: string;
-  protocolData: string;
-  members: {
-    memberId: string;
-    groupInstanceId: string | null;
-    clientId: string;
-    clientHost: string;
-    memberMetadata: Buffer;
-    memberAssignment: Buffer;
-  }[];
-}
+/** One DescribeGroups entry (the generated response struct; authorized operations are the handler's). */
+export type DescribedGroupEntry = Omit<DescribedGroup, 'authorizedOperations' | '_unknownTaggedFields'>;
