@@ -1,6 +1,8 @@
 import type { ApiHandler } from '../api.js';
 import apiVersions from './18-api-versions.js';
 import findCoordinator from './10-find-coordinator.js';
+import offsetCommit from './08-offset-commit.js';
+import offsetFetch from './09-offset-fetch.js';
 import produce from './00-produce.js';
 import fetch from './01-fetch.js';
 import listOffsets from './02-list-offsets.js';
@@ -21,4 +23,4 @@ import describeCluster from './60-describe-cluster.js';
 import describeTopicPartitions from './75-describe-topic-partitions.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these, with these versions. */
-export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions];
+export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions, offsetCommit, offsetFetch];

@@ -52,7 +52,28 @@ export interface Group {
   describe(): DescribedGroupEntry;
   /** Stops the group's timers and fails its pending requests (group deleted, partition unloaded, shutdown). */
   shutdown(): void;
+  /**
+   * Optional (Kafka's Group.offsetExpirationCondition): the timestamp an offset's retention counts from, or null
+   * while the group's offsets may not expire. Without it expiration.ts applies Kafka's rules from the state above.
+   */
+  offsetExpirationCondition?(): OffsetExpirationBase | null;
+  /** Optional: a commit passed validateOffsetCommit (classic groups reschedule the member's session, as Kafka does). */
+  onOffsetCommit?(ctx: OffsetCommitContext): void;
 }
+
+/** One committed offset (Kafka's OffsetAndMetadata). */
+export interface OffsetAndMetadata {
+  committedOffset: bigint;
+  /** -1 when unknown. */
+  leaderEpoch: number;
+  metadata: string;
+  commitTimestampMs: number;
+  /** Only commits of OffsetCommit v2-4 with a retention time carry one. */
+  expireTimestampMs: number | null;
+}
+
+/** Which timestamp an offset's retention counts from (Kafka's OffsetExpirationCondition base timestamp). */
+export type OffsetExpirationBase = (offset: OffsetAndMetadata) => number;
 
 /** One DescribeGroups entry (the response's DescribedGroup, as Input). */
 export interface DescribedGroupEntry {
