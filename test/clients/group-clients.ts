@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { runWithNode22 } from '../helpers/node22.js';
 import { kafkajsMember, kcatMember, platformaticMember, pythonMember, type MemberOptions } from './group-members.js';
-import { kafkajsDescribe, type DescribedGroup } from './groups-suite.js';
+import { kafkajsDescribe, type DescribedGroup } from './group-setup.js';
 import { HERE, runPython } from './support.js';
 
 async function runPlatformaticGroup(command: Record<string, unknown>, timeoutMs = 60_000): Promise<any> {

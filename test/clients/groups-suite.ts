@@ -10,23 +10,14 @@ import { type ClientName } from '../helpers/debian-clients.js';
 import { getFreePort } from '../helpers/free-port.js';
 import { startGregor, uniqueName, type GregorProcess } from '../helpers/gregor-server.js';
 import { createTmpDir } from '../helpers/tmp-dir.js';
-import { require } from './drivers.js';
+import { committedOffsets, kafkajsDescribe, produceTo, type DescribedGroup } from './group-setup.js';
 import { ended, until, type GroupMember, type MemberOptions } from './group-members.js';
 import { RawMember, deleteGroup } from './raw-group.js';
 import { createTopics, need, skip } from './suite.js';
 import { sleep } from './support.js';
 
-const kafkajs = require('kafkajs');
+export { committedOffsets, kafkajsDescribe, produceTo, type DescribedGroup };
 
-/** What a client's admin shows of a group, assignments decoded by the client (topic → partitions). */
-export interface DescribedGroup {
-  state: string;
-  protocolType?: string | null;
-  protocol?: string | null;
-  error?: unknown;
-  found?: false;
-  members: { memberId: string; clientId: string; assignment: Record<string, number[]> }[];
-}
 
 export interface GroupSuiteOptions {
   needs?: ClientName[];
@@ -49,66 +40,6 @@ export interface GroupSuiteEnv {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers (also used by groups-platformatic.test.ts for the consumer protocol)
-
-/** kafkajs's admin describeGroups, assignments decoded with its AssignerProtocol (kafka-consumer-groups' view). */
-export async function kafkajsDescribe(bootstrap: string, group: string): Promise<DescribedGroup> {
-  const kafka = new kafkajs.Kafka({ clientId: 'gregor-groups-kafkajs-admin', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([group]);
-    const g = groups[0];
-    return {
-      state: g.state,
-      protocolType: g.protocolType,
-      protocol: g.protocol,
-      error: g.errorCode ? { code: g.errorCode } : null,
-      members: g.members.map((m: any) => {
-        const decoded = m.memberAssignment?.length ? kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
-        const assignment: Record<string, number[]> = {};
-        for (const [t, ps] of Object.entries((decoded?.assignment ?? {}) as Record<string, number[]>)) assignment[t] = [...ps].sort((a, b) => a - b);
-        return { memberId: m.memberId, clientId: m.clientId, assignment };
-      }),
-    };
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Committed offsets of a group for a topic (kafkajs admin fetchOffsets: OffsetFetch), by partition. */
-export async function committedOffsets(bootstrap: string, group: string, topic: string): Promise<Record<number, number>> {
-  const kafka = new kafkajs.Kafka({ clientId: 'gregor-groups-kafkajs-admin', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [res] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return Object.fromEntries(res.partitions.map((p: any) => [p.partition, Number(p.offset)]));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** `perPartition` records to each partition of `topic`, values `<tag>-<partition>-<i>`; returns the values. */
-export async function produceTo(bootstrap: string, topic: string, partitions: number, perPartition: number, tag: string): Promise<string[]> {
-  const kafka = new kafkajs.Kafka({ clientId: 'gregor-groups-setup', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  const values: string[] = [];
-  try {
-    const messages = [];
-    for (let p = 0; p < partitions; p++) {
-      for (let i = 0; i < perPartition; i++) {
-        const value = `${tag}-${p}-${i}`;
-        values.push(value);
-        messages.push({ partition: p, key: `k-${value}`, value });
-      }
-    }
-    await producer.send({ topic, acks: -1, messages });
-  } finally {
-    await producer.disconnect();
-  }
-  return values;
-}
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
 

@@ -17,6 +17,9 @@ const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 const CLIENTS = ['kafkajs', 'platformatic', 'kcat', 'confluent-kafka', 'kafka-python'];
 const CHECKS = ['metadata', 'admin', 'admin-errors', 'roundtrip', 'partitions', 'acks=0', 'acks=1', 'acks=all', 'offsets', 'offsets-unordered', 'tail', 'out-of-range', 'delete-records', 'log-append-time', '900KiB', '2MiB', 'fetch-limits'];
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'];
+// The groups matrix (groups-*.test.ts): one row per client and group protocol.
+const GROUP_ROWS = ['kafkajs', 'platformatic', 'kcat', 'confluent-kafka', 'kafka-python', 'platformatic (KIP-848)'];
+const GROUP_CHECKS = ['group-3-members', 'group-leave', 'group-committed', 'group-resume-50', 'group-restart', 'group-describe', 'group-midstream'];
 
 const clean = (s) =>
   s
@@ -39,6 +42,7 @@ function cell(t) {
 const tests = report.testResults.flatMap((f) => f.assertionResults);
 const check = (t) => /^\[([^\]]+)\]/.exec(t.title)?.[1];
 const byClient = new Map();
+const byGroupRow = new Map();
 const codecCases = [];
 const legacy = [];
 const mixed = [];
@@ -46,7 +50,10 @@ for (const t of tests) {
   const c = check(t);
   if (!c) continue;
   const group = t.ancestorTitles[0];
-  if (c.startsWith('codec-')) codecCases.push(t);
+  if (c.startsWith('group-')) {
+    if (!byGroupRow.has(group)) byGroupRow.set(group, new Map());
+    byGroupRow.get(group).set(c, t);
+  } else if (c.startsWith('codec-')) codecCases.push(t);
   else if (c.startsWith('legacy-')) legacy.push(t);
   else if (c === 'fetch-limits') {
     // "[fetch-limits] <client> reads …": a cell of the client's row.
@@ -115,6 +122,23 @@ lines.push('');
 lines.push('| check | result |');
 lines.push('|---|---|');
 for (const t of legacy) lines.push(`| ${t.title.replace(/\|/g, '\\|')} | ${cell(t)} |`);
+lines.push('');
+lines.push('## Consumer groups');
+lines.push('');
+lines.push('`test/clients/groups-<client>.test.ts`: real consumer-group members of each client (classic protocol; @platformatic/kafka also with `groupProtocol: \'consumer\'`, KIP-848) against a real `gregor serve`; records produced with kafkajs, one distinct value each.');
+lines.push('');
+lines.push('| client | ' + GROUP_CHECKS.map((k) => k.replace(/^group-/, '')).join(' | ') + ' |');
+lines.push('|---|' + GROUP_CHECKS.map(() => '---').join('|') + '|');
+for (const row of GROUP_ROWS) {
+  const m = byGroupRow.get(row) ?? new Map();
+  lines.push(`| ${row} | ` + GROUP_CHECKS.map((k) => (m.has(k) ? cell(m.get(k)) : k === 'group-midstream' ? '—' : 'not run')).join(' | ') + ' |');
+}
+lines.push('');
+lines.push('Checks: **3-members** three members of one group on a 6-partition topic get 2 partitions each; 60 + 60 records consumed exactly once across the group, each member only from its partitions; DescribeGroups shows Stable with the members\' decoded assignments · ' +
+  '**leave** one member leaves (LeaveGroup / epoch -1): the other two get 3 partitions each and consume 30 new records exactly once, nothing re-read · **committed** a fresh member of the group starts at the committed offsets · ' +
+  '**resume-50** a member commits 50 of 100 records and closes; a new member starts at offset 50 · **restart** the broker restarts (same data dir and port) under a live group of two: DescribeGroups shows the same member ids and OffsetFetch the same offsets straight after the restart, the members go on and consume new records exactly once · ' +
+  '**describe** classic: raw JoinGroup/SyncGroup members hold the group in CompletingRebalance, Stable, PreparingRebalance, CompletingRebalance, Stable (2 members), Empty, then DeleteGroups → Dead, each state read with the client\'s admin and assignments decoded by the client; KIP-848: ConsumerGroupDescribe through raw ConsumerGroupHeartbeat members (Stable, Reconciling with current vs target assignment and member epochs, Stable, Empty, Dead) · ' +
+  '**midstream** (KIP-848) while records flow, a third member joins and one leaves: every record consumed exactly once (platformatic autocommit; partitions revoked before reassignment).');
 lines.push('');
 lines.push('## Notes');
 lines.push('');
