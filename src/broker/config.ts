@@ -20,8 +20,18 @@ export interface BrokerConfig {
   defaultReplicationFactor: number;
 }
 
-/** Where gregor's default differs from Kafka's: a single node is node 1 (Kafka requires node.id). */
-const GREGOR_DEFAULTS: Readonly<Record<string, string>> = { 'node.id': '1' };
+/**
+ * Where gregor's default differs from Kafka's: a single node is node 1 (Kafka requires node.id); and a new classic
+ * group rebalances at once instead of waiting 3 s for more members: Kafka's default is 3000, but the
+ * config/server.properties Kafka ships sets 0 "for a better out-of-the-box experience for development and
+ * testing", and gregor is that dev broker (a set value is still honoured).
+ */
+const GREGOR_DEFAULTS: Readonly<Record<string, string>> = { 'node.id': '1', 'group.initial.rebalance.delay.ms': '0' };
+
+/** A broker config's default as gregor runs it (Kafka's, except GREGOR_DEFAULTS); throws for an unknown name. */
+export function configDefault(key: string): string {
+  return defaultOf(key);
+}
 
 function defaultOf(key: string): string {
   const d = GREGOR_DEFAULTS[key] ?? BROKER_CONFIG_BY_NAME.get(key)?.defaultValue;
