@@ -24,7 +24,7 @@ async function member() {
   const cfg = JSON.parse((await lines.next()).value);
   const group =
     cfg.protocol === 'consumer'
-      ? { groupProtocol: 'consumer', rebalanceTimeout: cfg.rebalance_timeout_ms }
+      ? { groupProtocol: 'consumer', rebalanceTimeout: cfg.rebalance_timeout_ms, sessionTimeout: cfg.session_timeout_ms } // platformatic checks rebalance ≥ session (default 30 s) for both protocols
       : { sessionTimeout: cfg.session_timeout_ms, heartbeatInterval: cfg.heartbeat_interval_ms, rebalanceTimeout: cfg.rebalance_timeout_ms };
   const consumer = new Consumer({
     clientId: cfg.client_id ?? 'gregor-groups-platformatic',

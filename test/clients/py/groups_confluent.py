@@ -78,9 +78,9 @@ def describe(bootstrap, group):
     try:
         groups = a.list_groups(group, timeout=15)
     except KafkaException as e:
-        return {'error': {'name': e.args[0].name(), 'message': e.args[0].str()}}
+        return {'state': None, 'members': [], 'error': {'name': e.args[0].name(), 'message': e.args[0].str()}}
     if not groups:
-        return {'found': False}
+        return {'state': None, 'members': [], 'found': False}
     g = groups[0]
     return {
         'state': g.state,
