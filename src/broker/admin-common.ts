@@ -18,6 +18,8 @@ const bits = (...codes: number[]): number => codes.reduce((acc, c) => acc | (1 <
 export const TOPIC_AUTHORIZED_OPERATIONS = bits(3, 4, 5, 8, 6, 7, 10, 11);
 /** The cluster: CREATE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALTER, DESCRIBE (8096). */
 export const CLUSTER_AUTHORIZED_OPERATIONS = bits(5, 9, 10, 11, 12, 7, 8);
+/** A group: READ, DESCRIBE, DELETE, DESCRIBE_CONFIGS, ALTER_CONFIGS (3400). */
+export const GROUP_AUTHORIZED_OPERATIONS = bits(3, 8, 6, 10, 11);
 
 /** Topic.INTERNAL_TOPICS. */
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../protocol/index.js';
 import { defineHandler } from '../api.js';
 import type { CommitPartition } from '../groups/offset-store.js';
+import { mergeAnswers, passed, screen } from '../groups/screened.js';
 import { GroupError } from '../groups/types.js';
 
 // OffsetCommit (8), v0-10. v0: group id and offsets (Kafka 4 dropped v0-1; old clients still send them, and they
@@ -20,23 +21,19 @@ export default defineHandler({
   maxVersion: 10,
   handle(request, { broker, version }) {
     const useIds = version >= 10;
-    /** Each request topic with its name (v10: from its id; null when the id is unknown) and per-partition error. */
+    // Each request topic with its name (v10: from its id) and each partition's error from the broker's checks.
     const topics = request.topics.map((t) => {
       const state = useIds ? broker.metadata.topicById(t.topicId) : broker.metadata.topic(t.name);
-      const name = useIds ? (state?.name ?? null) : t.name;
-      const topicError = state !== undefined ? ErrorCode.NONE : useIds ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-      const errors: number[] = t.partitions.map((p) =>
-        topicError !== ErrorCode.NONE ? topicError : state!.partitions.has(p.partitionIndex) ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      const missing = useIds ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      return screen({ request: t, name: state?.name ?? t.name }, t.partitions, (p) =>
+        state === undefined ? missing : state.partitions.has(p.partitionIndex) ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
       );
-      return { request: t, name, errors };
     });
 
-    const valid = topics
-      .map((t) => ({ name: t.name!, partitions: t.request.partitions.filter((_, i) => t.errors[i] === ErrorCode.NONE) as CommitPartition[] }))
-      .filter((t) => t.partitions.length > 0);
+    const valid = passed(topics).map((t) => ({ name: t.topic.name, partitions: t.partitions as CommitPartition[] }));
     if (valid.length > 0) {
       try {
-        const results = broker.groups.offsets.commit({
+        const answers = broker.groups.offsets.commit({
           groupId: request.groupId,
           generationIdOrMemberEpoch: request.generationIdOrMemberEpoch,
           memberId: request.memberId,
@@ -46,16 +43,7 @@ export default defineHandler({
           apiVersion: version,
           topics: valid,
         });
-        // The results follow `valid`: the request's topics with their valid partitions, in order.
-        let next = 0;
-        for (const t of topics) {
-          if (!t.errors.includes(ErrorCode.NONE)) continue;
-          const r = results[next++]!;
-          let j = 0;
-          t.errors.forEach((err, i) => {
-            if (err === ErrorCode.NONE) t.errors[i] = r.partitions[j++]!.errorCode;
-          });
-        }
+        mergeAnswers(topics, answers);
       } catch (e) {
         if (!(e instanceof GroupError)) throw e;
         // OffsetCommitRequest.getErrorResponse: the group's error on every partition of the request.
@@ -66,9 +54,9 @@ export default defineHandler({
     return {
       throttleTimeMs: 0,
       topics: topics.map((t) => ({
-        name: t.request.name,
-        topicId: t.request.topicId,
-        partitions: t.request.partitions.map((p, i) => ({ partitionIndex: p.partitionIndex, errorCode: t.errors[i]! })),
+        name: t.topic.request.name,
+        topicId: t.topic.request.topicId,
+        partitions: t.partitions.map((p, i) => ({ partitionIndex: p.partitionIndex, errorCode: t.errors[i]! })),
       })),
     };
   },

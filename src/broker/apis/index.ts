@@ -3,6 +3,10 @@ import apiVersions from './18-api-versions.js';
 import findCoordinator from './10-find-coordinator.js';
 import offsetCommit from './08-offset-commit.js';
 import offsetFetch from './09-offset-fetch.js';
+import describeGroups from './15-describe-groups.js';
+import listGroups from './16-list-groups.js';
+import deleteGroups from './42-delete-groups.js';
+import offsetDelete from './47-offset-delete.js';
 import produce from './00-produce.js';
 import fetch from './01-fetch.js';
 import listOffsets from './02-list-offsets.js';
@@ -27,4 +31,4 @@ import leaveGroup from './13-leave-group.js';
 import syncGroup from './14-sync-group.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these, with these versions. */
-export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions, offsetCommit, offsetFetch, joinGroup, heartbeat, leaveGroup, syncGroup];
+export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions, offsetCommit, offsetFetch, describeGroups, listGroups, deleteGroups, offsetDelete, joinGroup, heartbeat, leaveGroup, syncGroup];

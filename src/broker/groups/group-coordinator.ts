@@ -125,7 +125,12 @@ export class GroupCoordinator {
     for (const record of replayRecords(log)) {
       count++;
       if (record.type === RecordType.OFFSET_COMMIT || record.type === RecordType.LEGACY_OFFSET_COMMIT) this.offsets.replay(record);
-      else if (record.type === RecordType.GROUP_METADATA) this.classic.replay(record);
+      else if (record.type === RecordType.GROUP_METADATA) {
+        // A GroupMetadata tombstone removes the group whatever made it (GroupMetadataManager.replay): a deleted
+        // simple group, which the offset commits replayed before it had re-created, must not come back.
+        if (record.value === null) this.removeGroup(String(record.key.group));
+        this.classic.replay(record);
+      }
       else this.consumer.replay(record);
     }
     this.classic.loaded(partition);

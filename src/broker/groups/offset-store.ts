@@ -14,6 +14,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import { expirationBase, isOffsetExpired } from './expiration.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import { RecordType, type CoordinatorRecord } from './records.js';
+import { OFFSETS_TOPIC } from './state-log.js';
 import { GroupError, type Group, type OffsetAndMetadata, type OffsetCommitContext } from './types.js';
 
 /** Kafka's defaults: offsets.retention.minutes 7 days, checked every 10 minutes; metadata at most 4096 chars. */
@@ -71,8 +72,13 @@ export class OffsetStore {
   private readonly offsets = new Map<string, GroupOffsets>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly unsubscribe: () => void;
 
-  constructor(readonly coordinator: GroupCoordinator) {}
+  constructor(readonly coordinator: GroupCoordinator) {
+    this.unsubscribe = coordinator.broker.metadata.subscribe((delta) => {
+      if (delta.topicsDeleted.length > 0) this.onTopicsDeleted(new Set(delta.topicsDeleted.map((t) => t.name)));
+    });
+  }
 
   private get retentionMs(): number {
     return this.coordinator.numberConfig('offsets.retention.minutes', DEFAULT_RETENTION_MINUTES) * 60_000;
@@ -91,10 +97,12 @@ export class OffsetStore {
    */
   commit(req: CommitRequest): { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] {
     this.coordinator.checkCoordinator(req.groupId);
+    const created = this.coordinator.group(req.groupId) === undefined;
     const group = this.groupForCommit(req);
     try {
       group.validateOffsetCommit(req);
     } catch (e) {
+      if (created) this.coordinator.removeGroup(req.groupId);
       // STALE_MEMBER_EPOCH belongs to KIP-848 members, who use v9+; older versions get UNSUPPORTED_VERSION.
       if (e instanceof GroupError && e.code === ErrorCode.STALE_MEMBER_EPOCH && req.apiVersion < 9) throw new GroupError(ErrorCode.UNSUPPORTED_VERSION);
       throw e;
@@ -123,7 +131,13 @@ export class OffsetStore {
         return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
       }),
     }));
-    this.writeAndApply(req.groupId, records);
+    try {
+      this.writeAndApply(req.groupId, records);
+    } catch (e) {
+      // Kafka's timeline reverts a failed write: the simple group this commit created goes too.
+      if (created) this.coordinator.removeGroup(req.groupId);
+      throw e;
+    }
     return answer;
   }
 
@@ -281,8 +295,28 @@ export class OffsetStore {
 
   close(): void {
     this.closed = true;
+    this.unsubscribe();
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Deleted topics take their committed offsets with them (OffsetMetadataManager.onPartitionsDeleted): a topic
+   * re-created under the same name starts without any. The groups stay (expiry removes them once empty).
+   */
+  private onTopicsDeleted(topics: ReadonlySet<string>): void {
+    if (topics.has(OFFSETS_TOPIC)) return; // the coordinator unloads everything
+    for (const [groupId, byTopic] of [...this.offsets]) {
+      const records: CoordinatorRecord[] = [];
+      for (const [topic, byPartition] of byTopic) {
+        if (topics.has(topic)) for (const partition of byPartition.keys()) records.push(offsetTombstone(groupId, topic, partition));
+      }
+      try {
+        this.writeAndApply(groupId, records);
+      } catch (e) {
+        this.coordinator.broker.log.warn(`offsets of deleted topics in group ${groupId} not removed: ${(e as Error).message}`);
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------------- expiry
