@@ -29,6 +29,8 @@ import joinGroup from './11-join-group.js';
 import heartbeat from './12-heartbeat.js';
 import leaveGroup from './13-leave-group.js';
 import syncGroup from './14-sync-group.js';
+import consumerGroupHeartbeat from './68-consumer-group-heartbeat.js';
+import consumerGroupDescribe from './69-consumer-group-describe.js';
 
 /** Every API the broker serves; ApiVersions advertises exactly these, with these versions. */
-export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions, offsetCommit, offsetFetch, describeGroups, listGroups, deleteGroups, offsetDelete, joinGroup, heartbeat, leaveGroup, syncGroup];
+export const handlers: ApiHandler<any>[] = [apiVersions, findCoordinator, produce, fetch, listOffsets, deleteRecords, offsetForLeaderEpoch, describeProducers, metadataApi, createTopics, deleteTopics, describeConfigs, alterConfigs, describeLogDirs, createPartitions, electLeaders, incrementalAlterConfigs, describeQuorum, describeCluster, describeTopicPartitions, offsetCommit, offsetFetch, describeGroups, listGroups, deleteGroups, offsetDelete, joinGroup, heartbeat, leaveGroup, syncGroup, consumerGroupHeartbeat, consumerGroupDescribe];

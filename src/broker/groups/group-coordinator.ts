@@ -148,6 +148,7 @@ export class GroupCoordinator {
   close(): void {
     this.unsubscribe();
     for (const g of this.groups.values()) g.shutdown();
+    this.consumer.close();
     this.offsets.close();
   }
 }
