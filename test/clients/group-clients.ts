@@ -60,3 +60,14 @@ export interface DescribedConsumerGroup {
 export function platformaticConsumerGroupDescribe(bootstrap: string, group: string): Promise<DescribedConsumerGroup> {
   return runPlatformaticGroup({ op: 'consumer_group_describe', bootstrap, group });
 }
+
+/** ConsumerGroupDescribe in the shape of DescribedGroup (what `kafka-consumer-groups --describe` uses for a consumer group). */
+export async function platformaticConsumerGroupLive(bootstrap: string, group: string): Promise<DescribedGroup> {
+  const d = await platformaticConsumerGroupDescribe(bootstrap, group);
+  return {
+    state: d.errorCode === 0 ? d.state : `error ${d.errorCode}`,
+    protocolType: 'consumer',
+    protocol: d.assignor,
+    members: (d.members ?? []).map((m) => ({ memberId: m.memberId, clientId: m.clientId, assignment: m.assignment })),
+  };
+}

@@ -143,7 +143,11 @@ class KafkajsMember extends GroupMember {
     const { GROUP_JOIN, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e: any) => {
       this.note(`joined generation ${e.payload.generationId} as ${e.payload.memberId}`);
-      this.assigned(e.payload.memberAssignment[this.o.topic] ?? []);
+      const mine: number[] = e.payload.memberAssignment[this.o.topic] ?? [];
+      // Positions of partitions now owned by others must not be committed again (they would move the new owner's
+      // committed offsets back).
+      for (const p of [...this.positions.keys()]) if (!mine.includes(p)) this.positions.delete(p);
+      this.assigned(mine);
     });
     this.consumer.on(CRASH, (e: any) => this.note(`crash: ${e.payload.error?.message}`));
     await this.consumer.connect();

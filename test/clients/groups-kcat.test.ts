@@ -8,5 +8,6 @@ import { defineGroupSuite } from './groups-suite.js';
 defineGroupSuite('kcat', {
   needs: ['kcat'],
   describeSkip: 'kcat has no describe-groups (no admin API)',
+  commitsOnlyOnClose: true,
   ...groupClients['kcat'],
 });

@@ -46,6 +46,9 @@ async function member() {
     const now = JSON.stringify(mine === null ? null : [...mine].sort((a, b) => a - b));
     if (now !== last) {
       last = now;
+      // Positions of partitions now owned by others must not be committed again (they would move the new
+      // owner's committed offsets back).
+      for (const p of [...positions.keys()]) if (!(mine ?? []).includes(p)) positions.delete(p);
       if (mine !== null) emit({ ev: 'assigned', partitions: JSON.parse(now) });
     }
   }, 20);
@@ -57,9 +60,12 @@ async function member() {
     if (offsets.length > 0) await consumer.commit({ offsets });
   };
   const close = async () => {
+    // With autocommit, platformatic commits what it fetched when the stream closes, and the records it has
+    // buffered are still handed out before the end: keep reporting them. Without, stop at once.
+    if (!cfg.auto_commit) stopped = true;
+    await stream.close();
     stopped = true;
     clearInterval(watch);
-    await stream.close();
     await consumer.close(true);
   };
   const stream = await consumer.consume({

@@ -38,9 +38,18 @@ def run_member(make):
     """`make(config, assigned)` returns the client wrapper; `assigned(list)` reports an assignment."""
     cfg = json.loads(sys.stdin.readline())
     q = commands()
-    member = make(cfg, lambda parts: emit({'ev': 'assigned', 'partitions': sorted(parts)}))
-    limit = cfg.get('limit')
     positions = {}  # partition -> next offset to commit
+
+    def assigned(parts):
+        # Positions of partitions now owned by others must not be committed again (they would move the new
+        # owner's committed offsets back).
+        for p in list(positions):
+            if p not in parts:
+                del positions[p]
+        emit({'ev': 'assigned', 'partitions': sorted(parts)})
+
+    member = make(cfg, assigned)
+    limit = cfg.get('limit')
     taken = 0
     try:
         while True:
