@@ -32,6 +32,8 @@ export interface GroupSuiteOptions {
   describeLive?: (bootstrap: string, group: string) => Promise<DescribedGroup>;
   /** The client commits only when it closes (kcat: librdkafka's periodic auto-commit never ran from kcat here). */
   commitsOnlyOnClose?: boolean;
+  /** Why the client cannot live through a broker restart (the check is skipped with this reason). */
+  skipRestart?: string;
   /** The members' group protocol (default classic). With 'consumer' the describe check is the caller's (`more`). */
   protocol?: 'classic' | 'consumer';
   /** More checks in the same block, on the same broker. */
@@ -73,6 +75,10 @@ export async function settled(members: GroupMember[], partitions: number, sizes:
     return JSON.stringify(as.map((a) => a!.length).sort()) === JSON.stringify([...sizes].sort());
   };
   await until(ok, () => `assignments of sizes ${JSON.stringify(sizes)} over ${partitions} partitions:\n${describeState(members)}`, timeoutMs);
+  // A fetch a member sent before it lost a partition may still answer (clients differ in dropping such data):
+  // the group is settled once it stays so for a moment.
+  await sleep(300);
+  if (!ok()) return settled(members, partitions, sizes, timeoutMs);
 }
 
 /** Waits for `want` to be consumed (from `since`), then a little longer, and asserts each exactly once. */
@@ -83,7 +89,14 @@ export async function consumedExactlyOnce(members: GroupMember[], want: string[]
     timeoutMs,
   );
   await sleep(300); // duplicates would show up now
-  expect(sorted(consumedSince(members, since)), 'records consumed across the group (each exactly once)').toEqual(sorted(want));
+  const who = members.map((m, i) => `${m.label}: assignments ${JSON.stringify(m.history)}, records of partitions ${JSON.stringify(countBy(m.records.slice(since?.[i] ?? 0).map((r) => r.partition)))}`).join('; ');
+  expect(sorted(consumedSince(members, since)), `records consumed across the group (each exactly once); ${who}`).toEqual(sorted(want));
+}
+
+function countBy(xs: number[]): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
 }
 
 /** Every record a member got (from `since`) is from a partition it was assigned at the time it was checked. */
@@ -191,7 +204,8 @@ export function defineGroupSuite(name: string, o: GroupSuiteOptions): void {
       await second.close();
     });
 
-    it('[group-restart] the broker restarts mid-life: membership and committed offsets recover, consumption goes on', async () => {
+    it('[group-restart] the broker restarts mid-life: membership and committed offsets recover, consumption goes on', async (ctx) => {
+      if (o.skipRestart) skip(ctx, o.skipRestart);
       const dir = createTmpDir('gregor-groups-restart-');
       const port = await getFreePort();
       const args = ['--data-dir', dir.path, '--port', String(port)];
@@ -228,6 +242,7 @@ export function defineGroupSuite(name: string, o: GroupSuiteOptions): void {
         const final = await look(bootstrap, group);
         expect(final.state).toBe('Stable');
         expect(final.members.map((m) => m.memberId).sort(), 'members once the clients are back').toEqual(described.members.map((m) => m.memberId).sort());
+        await Promise.all(members.map((m) => m.commit()));
         await closeAll(members);
         expect(await committedOffsets(bootstrap, group, topic), 'committed offsets once the members closed').toEqual({ 0: 10, 1: 10, 2: 10, 3: 10 });
       } finally {
