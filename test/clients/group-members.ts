@@ -45,6 +45,8 @@ export interface MemberOptions {
   limit?: number;
   /** Let the client commit by itself (platformatic: autocommit every 100 ms, also on revocation). */
   autoCommit?: boolean;
+  /** platformatic: commit each record (awaited) before taking the next. */
+  commitEach?: boolean;
   /** The clientId the member shows in DescribeGroups. */
   clientId?: string;
 }
@@ -326,6 +328,7 @@ function memberConfig(bootstrap: string, o: MemberOptions): Record<string, unkno
     protocol: o.protocol ?? 'classic',
     limit: o.limit ?? null,
     auto_commit: o.autoCommit === true,
+    commit_each: o.commitEach === true,
     client_id: o.clientId ?? null,
     session_timeout_ms: SESSION_TIMEOUT_MS,
     heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,

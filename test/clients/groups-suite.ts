@@ -32,6 +32,8 @@ export interface GroupSuiteOptions {
   describeLive?: (bootstrap: string, group: string) => Promise<DescribedGroup>;
   /** The client commits only when it closes (kcat: librdkafka's periodic auto-commit never ran from kcat here). */
   commitsOnlyOnClose?: boolean;
+  /** Extra `gregor serve` arguments (broker configs) for this block's brokers. */
+  brokerArgs?: string[];
   /** Why the client cannot live through a broker restart (the check is skipped with this reason). */
   skipRestart?: string;
   /** The members' group protocol (default classic). With 'consumer' the describe check is the caller's (`more`). */
@@ -129,7 +131,7 @@ export function defineGroupSuite(name: string, o: GroupSuiteOptions): void {
       for (const c of o.needs ?? []) need(c, ctx);
     });
     beforeAll(async () => {
-      gregor = await startGregor();
+      gregor = await startGregor(o.brokerArgs ?? []);
     });
     afterAll(async () => {
       await closeAll(live);
@@ -208,7 +210,7 @@ export function defineGroupSuite(name: string, o: GroupSuiteOptions): void {
       if (o.skipRestart) skip(ctx, o.skipRestart);
       const dir = createTmpDir('gregor-groups-restart-');
       const port = await getFreePort();
-      const args = ['--data-dir', dir.path, '--port', String(port)];
+      const args = ['--data-dir', dir.path, '--port', String(port), ...(o.brokerArgs ?? [])];
       let broker: GregorProcess | undefined = await startGregor(args);
       const members: GroupMember[] = [];
       try {

@@ -74,12 +74,26 @@ async function member() {
     fallbackMode: 'earliest',
     autocommit: cfg.auto_commit ? 100 : false,
   });
-  stream.on('data', (m) => {
-    if (stopped) return;
+  // commit_each: every record is committed (awaited, the stream paused) before the next is taken, so that what was
+  // taken and what is committed never differ, whatever the client does on an assignment change.
+  const take = (m) => {
     const offset = Number(m.offset);
     positions.set(m.partition, { offset: m.offset + 1n, leaderEpoch: m.metadata?.leaderEpoch ?? -1 });
     emit({ ev: 'records', records: [[m.partition, offset, text(m.key), text(m.value)]] });
     taken++;
+  };
+  stream.on('data', (m) => {
+    if (stopped) return;
+    if (cfg.commit_each) {
+      stream.pause();
+      take(m);
+      consumer
+        .commit({ offsets: [{ topic: cfg.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.metadata?.leaderEpoch ?? -1 }] })
+        .catch((e) => emit({ ev: 'log', msg: `commit failed: ${JSON.stringify(errorTree(e))}` }))
+        .finally(() => stream.resume());
+      return;
+    }
+    take(m);
     if (cfg.limit !== null && taken >= cfg.limit) {
       stopped = true;
       (async () => {
