@@ -10,10 +10,14 @@ import { readFileSync } from 'node:fs';
 import { ApiKey, ZERO_UUID } from '../src/protocol/index.js';
 import { RawClient } from '../test/broker/raw-client.js';
 import { kafkajsMember, kcatMember, platformaticMember, type GroupMember, type MemberOptions } from '../test/clients/group-members.js';
+import { require } from '../test/clients/drivers.js';
 import { produceTo } from '../test/clients/group-setup.js';
 import { startGregor, uniqueName, type GregorProcess } from '../test/helpers/gregor-server.js';
 
 const quick = process.argv.includes('--quick');
+const kafkajs = require('kafkajs');
+/** The steady producer of the join runs (kafkajs, connected once gregor is up). */
+let producer: any;
 const PARTITIONS = 30;
 
 function line(label: string, value: string, ref = ''): void {
@@ -41,34 +45,48 @@ async function createTopic(port: number, name: string, partitions: number): Prom
 type Start = (bootstrap: string, o: MemberOptions) => GroupMember | Promise<GroupMember>;
 
 /**
- * `n` members of a new group start together; per member, the time from its start to its first record (every
- * partition holds records, so a member has records as soon as it has an assignment and its offsets).
+ * A group of `n - 1` members settles on a 30-partition topic that receives records all the time; then one more
+ * member starts: the time from its start to its first record (the whole group rebalances to make room for it).
  */
-async function joinToFirstRecord(gregor: GregorProcess, topic: string, start: Start, n: number, protocol: 'classic' | 'consumer'): Promise<{ p50: number; max: number }> {
+async function joinToFirstRecord(gregor: GregorProcess, topic: string, start: Start, n: number, protocol: 'classic' | 'consumer'): Promise<number> {
   const group = uniqueName('bench-join');
-  const members = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const began = performance.now();
-      const m = await start(gregor.bootstrap, { group, topic, protocol });
-      return { m, began };
-    }),
-  );
-  const firsts = new Map<GroupMember, number>();
+  const others = await Promise.all(Array.from({ length: n - 1 }, () => start(gregor.bootstrap, { group, topic, protocol })));
   const deadline = Date.now() + 120_000;
-  while (firsts.size < n) {
-    for (const { m } of members) if (!firsts.has(m) && m.records.length > 0) firsts.set(m, performance.now());
-    if (Date.now() > deadline) throw new Error(`only ${firsts.size} of ${n} members got records in 120 s; one log:\n${members.find(({ m }) => !firsts.has(m))?.m.log()}`);
-    await new Promise((r) => setTimeout(r, 5));
+  const covered = () => {
+    const all = others.flatMap((m) => m.assignment ?? []);
+    return others.every((m) => m.assignment !== null) && new Set(all).size === PARTITIONS && all.length === PARTITIONS;
+  };
+  while (n > 1 && !covered()) {
+    if (Date.now() > deadline) throw new Error(`${n - 1} members did not settle in 120 s; one log:\n${others[0]?.log()}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
-  const times = members.map(({ m, began }) => firsts.get(m)! - began);
-  await Promise.allSettled(members.map(({ m }) => m.close()));
-  return { p50: quantile(times, 0.5), max: Math.max(...times) };
+  let producing = true;
+  const flow = (async () => {
+    for (let round = 0; producing; round++) {
+      await produceTo(gregor.bootstrap, topic, PARTITIONS, 1, `flow-${round}`, producer);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  try {
+    const began = performance.now();
+    const m = await start(gregor.bootstrap, { group, topic, protocol });
+    others.push(m);
+    while (m.records.length === 0) {
+      if (Date.now() > deadline) throw new Error(`the new member got no record in 120 s; log:\n${m.log()}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return performance.now() - began;
+  } finally {
+    producing = false;
+    await flow;
+    await Promise.allSettled(others.map((m) => m.close()));
+  }
 }
 
 /** kcat -C (no group) from start to its first record: the floor of "start → first record" for a librdkafka process. */
 function kcatPlainFirstRecord(bootstrap: string, topic: string): number {
   const t0 = performance.now();
-  const r = spawnSync('kcat', ['-b', bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', '1', '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('kcat', ['-b', bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', '1', '-q', '-X', 'fetch.wait.max.ms=100'], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) throw new Error(`kcat -C: ${r.stderr}`);
   return performance.now() - t0;
 }
@@ -99,6 +117,8 @@ async function main(): Promise<void> {
   const topic = 'bench-groups';
   await createTopic(gregor.port, topic, PARTITIONS);
   await produceTo(gregor.bootstrap, topic, PARTITIONS, 20, 'bench');
+  producer = new kafkajs.Kafka({ clientId: 'bench-groups', brokers: [gregor.bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer();
+  await producer.connect();
 
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   const floor = kcatPlainFirstRecord(gregor.bootstrap, topic);
@@ -112,9 +132,9 @@ async function main(): Promise<void> {
   for (const [label, start, protocol] of clients) {
     let one = 0;
     for (const n of sizes) {
-      const r = await joinToFirstRecord(gregor, topic, start, n, protocol);
-      if (n === 1) one = r.p50;
-      line(`${label}: ${n} member${n === 1 ? '' : 's'} start to first record`, `p50 ${ms(r.p50)} max ${ms(r.max)}`, n === 1 ? '(reference: alone in the group)' : `${(r.max / one).toFixed(1)}x the lone member`);
+      const t = await joinToFirstRecord(gregor, topic, start, n, protocol);
+      if (n === 1) one = t;
+      line(`${label}: member ${n} of ${n} start to first record`, ms(t), n === 1 ? '(reference: alone in the group)' : `${(t / one).toFixed(1)}x the lone member`);
     }
   }
 
@@ -136,6 +156,7 @@ async function main(): Promise<void> {
   const fmt = (x: { p50: number; p99: number; cpu: number; rate: number }) => `p50 ${x.p50.toFixed(2)} p99 ${x.p99.toFixed(2)} ms`;
   line(`ApiVersions at ${noop.rate.toFixed(0)}/s (reference)`, fmt(noop), `broker CPU ${(100 * noop.cpu).toFixed(1)}% of a core`);
   line(`OffsetCommit at ${commit.rate.toFixed(0)}/s, 1 partition each`, fmt(commit), `broker CPU ${(100 * commit.cpu).toFixed(1)}% of a core (${(100 * (commit.cpu - noop.cpu)).toFixed(1)} points over ApiVersions)`);
+  await producer.disconnect();
   await gregor.stop();
 }
 

@@ -55,10 +55,9 @@ export async function committedOffsets(bootstrap: string, group: string, topic: 
 }
 
 /** `perPartition` records to each partition of `topic`, values `<tag>-<partition>-<i>`; returns the values. */
-export async function produceTo(bootstrap: string, topic: string, partitions: number, perPartition: number, tag: string): Promise<string[]> {
-  const kafka = new kafkajs.Kafka({ clientId: 'gregor-groups-setup', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+export async function produceTo(bootstrap: string, topic: string, partitions: number, perPartition: number, tag: string, connected?: any): Promise<string[]> {
+  const producer = connected ?? new kafkajs.Kafka({ clientId: 'gregor-groups-setup', brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
+  if (!connected) await producer.connect();
   const values: string[] = [];
   try {
     const messages = [];
@@ -71,7 +70,7 @@ export async function produceTo(bootstrap: string, topic: string, partitions: nu
     }
     await producer.send({ topic, acks: -1, messages });
   } finally {
-    await producer.disconnect();
+    if (!connected) await producer.disconnect();
   }
   return values;
 }
