@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   const clients: [string, Start, 'classic' | 'consumer'][] = [
     ['kafkajs, classic', kafkajsMember, 'classic'],
     ['kcat -G (librdkafka), classic', kcatMember, 'classic'],
+    // KIP-848: the others give up partitions at their next heartbeat (group.consumer.heartbeat.interval.ms, Kafka's 5 s).
     ['platformatic, consumer protocol (KIP-848)', platformaticMember, 'consumer'],
   ];
   const sizes = quick ? [1, 3, 10] : [1, 3, 30];
