@@ -22,11 +22,12 @@ export interface GregorProcess {
 /**
  * Starts a real `gregor serve` (the built CLI, as a person would run it) on a free port and resolves once it has
  * printed its banner. Extra arguments go to `serve` (e.g. `--config`, `--data-dir`); without `--data-dir` the
- * broker is ephemeral.
+ * broker is ephemeral. With `--port` in `args` it listens there (a restart that clients must find again).
  */
 export async function startGregor(args: string[] = [], { timeoutMs = 20_000 } = {}): Promise<GregorProcess> {
   const hasDir = args.includes('--data-dir');
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...(hasDir ? [] : ['--ephemeral']), ...args], {
+  const hasPort = args.includes('--port');
+  const child = spawn(process.execPath, [BIN, 'serve', ...(hasPort ? [] : ['--port', '0']), ...(hasDir ? [] : ['--ephemeral']), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
