@@ -85,7 +85,7 @@ async function expectIdempotentLog(topic: string) {
 }
 
 describe('idempotent producers', () => {
-  it('kafkajs (idempotent: true)', async () => {
+  it('[idempotent] kafkajs (idempotent: true)', async () => {
     const topic = uniqueName('idem-kafkajs');
     await createTopics(gregor.bootstrap, [topic]);
     const kafkajs = require('kafkajs');
@@ -103,7 +103,7 @@ describe('idempotent producers', () => {
     await expectIdempotentLog(topic);
   });
 
-  it('@platformatic/kafka (idempotent: true)', async () => {
+  it('[idempotent] @platformatic/kafka (idempotent: true)', async () => {
     const topic = uniqueName('idem-platformatic');
     await createTopics(gregor.bootstrap, [topic]);
     const res = await runWithNode22(join(HERE, 'idempotent-platformatic.mjs'), [], {
@@ -116,7 +116,7 @@ describe('idempotent producers', () => {
   });
 
   describe('librdkafka', () => {
-    it('confluent-kafka (enable.idempotence)', async (ctx) => {
+    it('[idempotent] confluent-kafka (enable.idempotence)', async (ctx) => {
       need('confluent-kafka', ctx);
       const topic = uniqueName('idem-confluent');
       await createTopics(gregor.bootstrap, [topic]);
@@ -132,7 +132,7 @@ describe('idempotent producers', () => {
       await expectIdempotentLog(topic);
     });
 
-    it('kcat (-X enable.idempotence=true)', async (ctx) => {
+    it('[idempotent] kcat (-X enable.idempotence=true)', async (ctx) => {
       need('kcat', ctx);
       const topic = uniqueName('idem-kcat');
       await createTopics(gregor.bootstrap, [topic]);

@@ -53,6 +53,7 @@ const byGroupRow = new Map();
 const codecCases = [];
 const legacy = [];
 const mixed = [];
+const idempotent = [];
 for (const t of tests) {
   const c = check(t);
   if (!c) continue;
@@ -146,6 +147,14 @@ lines.push('Checks: **3-members** three members of one group on a 6-partition to
   '**resume-50** a member commits 50 of 100 records and closes; a new member starts at offset 50 · **restart** the broker restarts (same data dir and port) under a live group of two: DescribeGroups shows the same member ids and OffsetFetch the same offsets straight after the restart, the members go on and consume new records exactly once · ' +
   '**describe** classic: raw JoinGroup/SyncGroup members hold the group in CompletingRebalance, Stable, PreparingRebalance, CompletingRebalance, Stable (2 members), Empty, then DeleteGroups → Dead, each state read with the client\'s admin and assignments decoded by the client; KIP-848: ConsumerGroupDescribe through raw ConsumerGroupHeartbeat members (Stable, Reconciling with current vs target assignment and member epochs, Stable, Empty, Dead) · ' +
   '**midstream** (KIP-848) while records flow, a third member joins and one leaves: every record consumed, none by two members (each record committed before the next; platformatic re-reads a kept partition from its committed offset after an assignment change, so a member may take a record twice).');
+lines.push('');
+lines.push('## Idempotent producer');
+lines.push('');
+lines.push('`test/clients/idempotence.test.ts`: 500 records from each client\'s idempotent producer; the log read back (raw Fetch) holds exactly those records in order, from one producer id at epoch 0 with sequences 0–499, and DescribeProducers shows last sequence 499. kafka-python 2.0.2 has no idempotent producer.');
+lines.push('');
+lines.push('| client | result |');
+lines.push('|---|---|');
+for (const t of idempotent) lines.push(`| ${t.title.replace(/^\[[^\]]+\] /, '')} | ${cell(t)} |`);
 lines.push('');
 lines.push('## Notes');
 lines.push('');
