@@ -68,7 +68,8 @@ for (const t of tests) {
     const client = t.title.split(' ')[1];
     if (!byClient.has(client)) byClient.set(client, new Map());
     byClient.get(client).set(c, t);
-  } else if (c === 'concurrent' || c === 'restart') mixed.push(t);
+  } else if (c === 'idempotent') idempotent.push(t);
+  else if (c === 'concurrent' || c === 'restart') mixed.push(t);
   else if (CLIENTS.includes(group)) {
     if (!byClient.has(group)) byClient.set(group, new Map());
     byClient.get(group).set(c, t);
