@@ -26,9 +26,9 @@ const CHECKS = ['metadata', 'admin', 'admin-errors', 'roundtrip', 'partitions', 
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'];
 // The groups matrix (groups-*.test.ts): one row per client and group protocol.
 const GROUP_ROWS = ['kafkajs', 'platformatic', 'kcat', 'confluent-kafka', 'kafka-python', 'platformatic (KIP-848)'];
-const GROUP_CHECKS = ['group-3-members', 'group-leave', 'group-committed', 'group-resume-50', 'group-restart', 'group-describe', 'group-midstream', 'group-cooperative'];
+const GROUP_CHECKS = ['group-3-members', 'group-leave', 'group-committed', 'group-resume-50', 'group-restart', 'group-describe', 'group-midstream', 'group-cooperative', 'group-static'];
 /** Checks only some clients run (the others show a dash). */
-const GROUP_CHECKS_SOME = new Set(['group-midstream', 'group-cooperative']);
+const GROUP_CHECKS_SOME = new Set(['group-midstream', 'group-cooperative', 'group-static']);
 
 const clean = (s) =>
   s
@@ -149,7 +149,7 @@ lines.push('Checks: **3-members** three members of one group on a 6-partition to
   '**leave** one member leaves (LeaveGroup / epoch -1): the other two get 3 partitions each and consume 30 new records exactly once, nothing re-read · **committed** a fresh member of the group starts at the committed offsets · ' +
   '**resume-50** a member commits 50 of 100 records and closes; a new member starts at offset 50 · **restart** the broker restarts (same data dir and port) under a live group of two: DescribeGroups shows the same member ids and OffsetFetch the same offsets straight after the restart, the members go on and consume new records exactly once · ' +
   '**describe** classic: raw JoinGroup/SyncGroup members hold the group in CompletingRebalance, Stable, PreparingRebalance, CompletingRebalance, Stable (2 members), Empty, then DeleteGroups → Dead, each state read with the client\'s admin and assignments decoded by the client; KIP-848: ConsumerGroupDescribe through raw ConsumerGroupHeartbeat members (Stable, Reconciling with current vs target assignment and member epochs, Stable, Empty, Dead) · ' +
-  '**midstream** (KIP-848) while records flow, a third member joins and one leaves: ConsumerGroupDescribe sampled every 20 ms never shows a partition owned by two members; every record consumed (each committed before the next); a record may come twice only at a hand-over (platformatic acknowledges a revocation with a fetch of that partition still in flight) or after an assignment change (it re-reads kept partitions from their committed offsets), at most a few · **cooperative** (librdkafka `cooperative-sticky`, KIP-429 over the classic protocol) three members join one by one and one leaves: 2 then 3 partitions each, only the partitions that move are ever revoked, 180 records consumed exactly once.');
+  '**midstream** (KIP-848) while records flow, a third member joins and one leaves: ConsumerGroupDescribe sampled every 20 ms never shows a partition owned by two members; every record consumed (each committed before the next); a record may come twice only at a hand-over (platformatic acknowledges a revocation with a fetch of that partition still in flight) or after an assignment change (it re-reads kept partitions from their committed offsets), at most a few · **cooperative** (librdkafka `cooperative-sticky`, KIP-429 over the classic protocol) three members join one by one and one leaves: 2 then 3 partitions each, only the partitions that move are ever revoked, 180 records consumed exactly once · **static** (KIP-345, `group.instance.id`) a static member closes (no LeaveGroup) and returns within the session timeout: it gets its partitions back and the other member sees no rebalance.');
 lines.push('');
 lines.push('## Idempotent producer');
 lines.push('');

@@ -1,7 +1,10 @@
 /**
- * librdkafka's incremental cooperative rebalancing (KIP-429, `partition.assignment.strategy=cooperative-sticky`)
- * over the classic protocol, with confluent-kafka against a real `gregor serve`. The broker only runs the classic
- * protocol; the client rebalances twice per change and must only ever give up the partitions that move.
+ * Classic-protocol features that live mostly in the client, with confluent-kafka (librdkafka 2.0.2) against a real
+ * `gregor serve`:
+ * - incremental cooperative rebalancing (KIP-429, `partition.assignment.strategy=cooperative-sticky`): the client
+ *   rebalances twice per change and must only ever give up the partitions that move;
+ * - static membership (KIP-345, `group.instance.id`): a static member that closes sends no LeaveGroup, and coming
+ *   back within the session timeout it gets its partitions again without a rebalance of the others.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,5 +52,26 @@ describe('confluent-kafka', () => {
     const consumed = out.consumed as Record<string, string[]>;
     expect(Object.keys(consumed).length).toBe(180);
     expect(Object.entries(consumed).filter(([, who]) => who.length > 1)).toEqual([]);
+  });
+
+  it('[group-static] group.instance.id: a static member closes and returns within the session timeout; the others are not rebalanced', async (ctx) => {
+    need('confluent-kafka', ctx);
+    const topic = uniqueName('static');
+    await createTopics(gregor.bootstrap, [topic], 4);
+    const res = await run(DEBIAN_PYTHON, [join(HERE, 'py', 'groups_static.py')], {
+      input: JSON.stringify({ bootstrap: gregor.bootstrap, topic, group: uniqueName('static-group') }),
+      timeoutMs: 60_000,
+      env: debianPythonEnv(),
+    });
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout.trim().split('\n').pop()!);
+    const last = (events: [string, string, number[]][], who: string, kind: string) => events.filter(([m, k]) => m === who && k === kind).pop()?.[2];
+    const aBefore = last(out.before, 'a', 'assign')!;
+    const bBefore = last(out.before, 'b', 'assign')!;
+    expect([...aBefore, ...bBefore].sort()).toEqual([0, 1, 2, 3]);
+    expect(aBefore).toHaveLength(2);
+    // a's close revokes its own partitions locally; b hears of no rebalance while a is away, nor when it returns.
+    expect(out.closed.filter(([m]: [string]) => m === 'b')).toEqual([]);
+    expect(out.after).toEqual([['a', 'assign', aBefore]]);
   });
 });
