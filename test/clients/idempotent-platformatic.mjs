@@ -2,10 +2,9 @@
 // runWithNode22): stdin {bootstrap, topic, count, perSend}; sends `count` records "v0".."v<count-1>" to
 // partition 0, `perSend` per send, in order; stdout {sent} or {error}.
 import { Producer } from '@platformatic/kafka';
+import { readStdinJson } from './json-command.mjs';
 
-const chunks = [];
-for await (const c of process.stdin) chunks.push(c);
-const { bootstrap, topic, count, perSend } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+const { bootstrap, topic, count, perSend } = await readStdinJson();
 
 const producer = new Producer({ clientId: 'gregor-idempotence', bootstrapBrokers: [bootstrap], idempotent: true, autocreateTopics: false, timeout: 20_000 });
 let result;

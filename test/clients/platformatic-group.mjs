@@ -6,18 +6,10 @@
 //                                   describe (Admin#describeGroups), consumer_group_describe (ConsumerGroupDescribe v0)
 import { createInterface } from 'node:readline';
 import { Admin, Connection, Consumer, consumerGroupDescribeV0 } from '@platformatic/kafka';
+import { answerOneCommand, errorTree } from './json-command.mjs';
 
 const emit = (ev) => process.stdout.write(JSON.stringify(ev) + '\n');
 const text = (b) => (b === null || b === undefined ? null : Buffer.from(b).toString('utf8'));
-
-function errorTree(e) {
-  if (e === null || typeof e !== 'object') return { message: String(e) };
-  const out = { name: e.name, code: e.code, message: e.message };
-  for (const k of ['apiId', 'apiCode']) if (e[k] !== undefined) out[k] = e[k];
-  if (Array.isArray(e.errors)) out.errors = e.errors.map(errorTree);
-  if (e.cause) out.cause = errorTree(e.cause);
-  return out;
-}
 
 async function member() {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -184,14 +176,5 @@ const ops = {
 if (process.argv[2] === 'member') {
   await member();
 } else {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  const cmd = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  let result;
-  try {
-    result = await ops[cmd.op](cmd);
-  } catch (e) {
-    result = { error: { ...errorTree(e), details: errorTree(e), stack: e?.stack ?? String(e) } };
-  }
-  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
+  await answerOneCommand(ops);
 }

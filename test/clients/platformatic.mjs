@@ -1,23 +1,9 @@
 // @platformatic/kafka driver for test/clients (run under Node 22 by runWithNode22): one JSON command on stdin,
 // one JSON result on stdout. Reads use Consumer#fetch (a plain Fetch to the leader, no group).
 import { Admin, ConfigResourceTypes, Consumer, Producer } from '@platformatic/kafka';
+import { answerOneCommand, errorTree } from './json-command.mjs';
 
 const CLIENT = { clientId: 'gregor-client-matrix', retries: 2, retryDelay: 200, timeout: 20_000 };
-
-function errorTree(e) {
-  if (e === null || typeof e !== 'object') return { message: String(e) };
-  const out = { name: e.name, code: e.code, message: e.message };
-  for (const k of ['apiId', 'apiCode', 'serverErrorMessage']) if (e[k] !== undefined) out[k] = e[k];
-  if (Array.isArray(e.errors)) out.errors = e.errors.map(errorTree);
-  if (e.cause) out.cause = errorTree(e.cause);
-  return out;
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
 
 const text = (b) => (b === null || b === undefined ? null : Buffer.from(b).toString('utf8'));
 
@@ -250,12 +236,4 @@ const ops = {
   },
 };
 
-const cmd = await readStdin();
-let result;
-try {
-  result = await ops[cmd.op](cmd);
-} catch (e) {
-  result = { error: { ...errorTree(e), details: errorTree(e), stack: e?.stack ?? String(e) } };
-}
-// Exit only once stdout is flushed (a pipe is asynchronous: exiting at once would cut a large result).
-process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
+await answerOneCommand(ops);
