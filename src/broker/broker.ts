@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ApiHandler } from './api.js';
 import { handlers as allHandlers } from './apis/index.js';
-import type { BrokerConfig } from './config.js';
+import { numberConfig, type BrokerConfig } from './config.js';
 import { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import { SUPPORTED_FEATURES, type MetadataController } from '../metadata/index.js';
@@ -41,7 +41,7 @@ export class Broker {
     for (const h of allHandlers) this.handlers.set(h.apiKey, h);
     this.replicas = new ReplicaManager(config.nodeId, metadata, logs, log);
     this.groups = new GroupCoordinator(this);
-    this.stopRetention = scheduleRetention(logs, Number(config.raw.get('log.retention.check.interval.ms') ?? 300_000), log);
+    this.stopRetention = scheduleRetention(logs, numberConfig(config, 'log.retention.check.interval.ms'), log);
     this.producerIds = new ProducerIdManager(metadata, config.nodeId);
   }
 

@@ -38,6 +38,16 @@ function int(raw: ReadonlyMap<string, string>, key: string): number {
   return n;
 }
 
+/**
+ * A numeric broker config read when it is needed (the group coordinator's, retention's, producer state's): the
+ * configured value, else its default from the broker config table (an unknown name is a bug: it throws).
+ */
+export function numberConfig(config: BrokerConfig, key: string): number {
+  const set = config.raw.get(key);
+  const n = set === undefined ? NaN : Number(set);
+  return Number.isFinite(n) ? n : Number(defaultOf(key));
+}
+
 function bool(raw: ReadonlyMap<string, string>, key: string): boolean {
   const text = (raw.get(key) ?? defaultOf(key)).trim().toLowerCase();
   if (text !== 'true' && text !== 'false') throw new Error(`config ${key}: "${text}" is not true or false`);

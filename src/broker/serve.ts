@@ -5,7 +5,7 @@ import envPaths from 'env-paths';
 import { MetadataController, openDataDir } from '../metadata/index.js';
 import { LogManager } from '../storage/index.js';
 import { Broker } from './broker.js';
-import { brokerConfig } from './config.js';
+import { brokerConfig, numberConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { ServeOptions } from './serve-options.js';
 
@@ -40,10 +40,10 @@ export async function serve(
   const logs = LogManager.open({
     dataDir,
     log: (line) => log.info(line),
-    // Static broker configs for the logs' producer state (Kafka's defaults: 1 day, checked every 10 minutes).
+    // Broker configs for the logs' producer state (Kafka's defaults: 1 day, checked every 10 minutes).
     producerState: {
-      producerIdExpirationMs: Number(config.raw.get('producer.id.expiration.ms') ?? 86_400_000),
-      expirationCheckIntervalMs: Number(config.raw.get('producer.id.expiration.check.interval.ms') ?? 600_000),
+      producerIdExpirationMs: numberConfig(config, 'producer.id.expiration.ms'),
+      expirationCheckIntervalMs: numberConfig(config, 'producer.id.expiration.check.interval.ms'),
     },
   });
   let metadata: MetadataController | undefined;

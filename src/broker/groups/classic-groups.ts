@@ -15,7 +15,6 @@ import type { HeartbeatRequest } from '../../protocol/messages/heartbeat-request
 import type { JoinGroupRequest } from '../../protocol/messages/join-group-request.js';
 import type { MemberIdentity } from '../../protocol/messages/leave-group-request.js';
 import type { SyncGroupRequest } from '../../protocol/messages/sync-group-request.js';
-import { configDefault } from '../config.js';
 import { ClassicGroup, EMPTY_ASSIGNMENT, joinError, newMember, syncError, type ClassicMember, type JoinResult, type SyncResult } from './classic-group.js';
 import { classicJoin, type JoinContext } from './classic-join.js';
 import type { GroupCoordinator } from './group-coordinator.js';
@@ -45,7 +44,7 @@ export class ClassicGroups {
   // ---- configuration (read on use: DescribeConfigs-visible static broker configs) ----
 
   private config(name: string): number {
-    return this.coordinator.numberConfig(name, Number(configDefault(name)));
+    return this.coordinator.numberConfig(name);
   }
   get initialRebalanceDelayMs(): number {
     return this.config('group.initial.rebalance.delay.ms');
@@ -86,7 +85,11 @@ export class ClassicGroups {
 
   // ---- the log ----
 
-  /** A GroupMetadata record read back from the log (value null: the group was deleted). */
+  /**
+   * A GroupMetadata record read back from the log. A tombstone removes the group whatever made it
+   * (GroupMetadataManager.replay): a deleted simple group, re-created by the offset commits replayed before it,
+   * must not come back.
+   */
   replay(record: CoordinatorRecord): void {
     const groupId = String(record.key.group);
     if (record.value === null) {

@@ -62,7 +62,6 @@ export interface HeartbeatResult {
 
 /** ConsumerGroupHeartbeat v1 requires the client to generate its member id (KIP-1082). */
 const CONSUMER_GENERATED_MEMBER_ID_REQUIRED_VERSION = 1;
-const INT_MAX = 2147483647;
 
 const err = (code: number, message: string) => new GroupError(code, message);
 
@@ -82,18 +81,18 @@ export class ConsumerGroups {
   }
 
   /** A group-level dynamic config (IncrementalAlterConfigs on a GROUP resource), else the broker's group.* one. */
-  private groupConfig(groupId: string, name: string, brokerName: string, fallback: number): number {
+  private groupConfig(groupId: string, name: string, brokerName: string): number {
     const override = this.broker.metadata.resourceConfigs(ConfigResourceType.GROUP, groupId).get(name);
     const n = override === undefined ? NaN : Number(override);
-    return Number.isFinite(n) ? n : this.coordinator.numberConfig(brokerName, fallback);
+    return Number.isFinite(n) ? n : this.coordinator.numberConfig(brokerName);
   }
 
   heartbeatIntervalMs(groupId: string): number {
-    return this.groupConfig(groupId, 'consumer.heartbeat.interval.ms', 'group.consumer.heartbeat.interval.ms', 5000);
+    return this.groupConfig(groupId, 'consumer.heartbeat.interval.ms', 'group.consumer.heartbeat.interval.ms');
   }
 
   sessionTimeoutMs(groupId: string): number {
-    return this.groupConfig(groupId, 'consumer.session.timeout.ms', 'group.consumer.session.timeout.ms', 45000);
+    return this.groupConfig(groupId, 'consumer.session.timeout.ms', 'group.consumer.session.timeout.ms');
   }
 
   // ---- ConsumerGroupHeartbeat ----
@@ -173,7 +172,7 @@ export class ConsumerGroups {
     const records: CoordinatorRecord[] = [];
     const create = req.memberEpoch === 0;
     let group = this.getOrMaybeCreate(groupId, create, records);
-    const maxSize = this.coordinator.numberConfig('group.consumer.max.size', INT_MAX);
+    const maxSize = this.coordinator.numberConfig('group.consumer.max.size');
     if (group.members.size >= maxSize && (req.memberId === '' || !group.members.has(req.memberId))) {
       throw err(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${maxSize} members.`);
     }

@@ -15,6 +15,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import type { MetadataDelta } from '../../metadata/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import type { Broker } from '../broker.js';
+import { numberConfig } from '../config.js';
 import { coordinatorPartition } from '../coordinators.js';
 import { ClassicGroups } from './classic-groups.js';
 import { ConsumerGroups } from './consumer-groups.js';
@@ -45,11 +46,9 @@ export class GroupCoordinator {
     return this.broker.config;
   }
 
-  /** A broker config as a number (group.*, offsets.* settings), with Kafka's default. */
-  numberConfig(name: string, fallback: number): number {
-    const raw = this.broker.config.raw.get(name);
-    const n = raw === undefined ? NaN : Number(raw);
-    return Number.isFinite(n) ? n : fallback;
+  /** A broker config as a number (group.*, offsets.* settings), its default from the broker config table. */
+  numberConfig(name: string): number {
+    return numberConfig(this.broker.config, name);
   }
 
   /** The `__consumer_offsets` partition holding a group's state, or undefined while the topic does not exist. */
@@ -125,12 +124,7 @@ export class GroupCoordinator {
     for (const record of replayRecords(log)) {
       count++;
       if (record.type === RecordType.OFFSET_COMMIT || record.type === RecordType.LEGACY_OFFSET_COMMIT) this.offsets.replay(record);
-      else if (record.type === RecordType.GROUP_METADATA) {
-        // A GroupMetadata tombstone removes the group whatever made it (GroupMetadataManager.replay): a deleted
-        // simple group, which the offset commits replayed before it had re-created, must not come back.
-        if (record.value === null) this.removeGroup(String(record.key.group));
-        this.classic.replay(record);
-      }
+      else if (record.type === RecordType.GROUP_METADATA) this.classic.replay(record);
       else this.consumer.replay(record);
     }
     this.classic.loaded(partition);

@@ -17,11 +17,6 @@ import { RecordType, tombstone, type CoordinatorRecord } from './records.js';
 import { OFFSETS_TOPIC } from './state-log.js';
 import { GroupError, type Group, type OffsetAndMetadata, type OffsetCommitContext } from './types.js';
 
-/** Kafka's defaults: offsets.retention.minutes 7 days, checked every 10 minutes; metadata at most 4096 chars. */
-const DEFAULT_RETENTION_MINUTES = 10080;
-const DEFAULT_CHECK_INTERVAL_MS = 600_000;
-const DEFAULT_METADATA_MAX_BYTES = 4096;
-
 /** OffsetCommitRequest.DEFAULT_RETENTION_TIME / DEFAULT_TIMESTAMP: "not given". */
 const NOT_GIVEN = -1n;
 
@@ -81,11 +76,11 @@ export class OffsetStore {
   }
 
   private get retentionMs(): number {
-    return this.coordinator.numberConfig('offsets.retention.minutes', DEFAULT_RETENTION_MINUTES) * 60_000;
+    return this.coordinator.numberConfig('offsets.retention.minutes') * 60_000;
   }
 
   private get metadataMaxBytes(): number {
-    return this.coordinator.numberConfig('offset.metadata.max.bytes', DEFAULT_METADATA_MAX_BYTES);
+    return this.coordinator.numberConfig('offset.metadata.max.bytes');
   }
 
   // ---------------------------------------------------------------------------------------------- OffsetCommit
@@ -324,7 +319,7 @@ export class OffsetStore {
 
   private scheduleCleanup(): void {
     if (this.timer !== undefined || this.closed) return;
-    const interval = Math.max(1, this.coordinator.numberConfig('offsets.retention.check.interval.ms', DEFAULT_CHECK_INTERVAL_MS));
+    const interval = Math.max(1, this.coordinator.numberConfig('offsets.retention.check.interval.ms'));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       try {
