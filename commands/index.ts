@@ -11,10 +11,22 @@
 import type { Command } from '@oclif/core';
 import HelpCommand from './help.js';
 import ServeCommand from './serve.js';
+import TopicAddPartitionsCommand from './topic/add-partitions.js';
+import TopicAlterConfigCommand from './topic/alter-config.js';
+import TopicCreateCommand from './topic/create.js';
+import TopicDeleteCommand from './topic/delete.js';
+import TopicDescribeCommand from './topic/describe.js';
+import TopicListCommand from './topic/list.js';
 import VersionCommand from './version.js';
 
 export const commands: Record<string, Command.Class> = {
   help: HelpCommand,
   serve: ServeCommand,
+  'topic:add-partitions': TopicAddPartitionsCommand,
+  'topic:alter-config': TopicAlterConfigCommand,
+  'topic:create': TopicCreateCommand,
+  'topic:delete': TopicDeleteCommand,
+  'topic:describe': TopicDescribeCommand,
+  'topic:list': TopicListCommand,
   version: VersionCommand,
 };
