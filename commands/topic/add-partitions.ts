@@ -24,11 +24,12 @@ export default class TopicAddPartitionsCommand extends ClientCommand<typeof Topi
   public async run(): Promise<void> {
     const { addPartitions } = await import('../../src/client/admin/topics.js');
     const { failureOf, outcomesJson, renderAddedPartitions } = await import('../../src/cli/presenters/topics.js');
+    const dryRun = this.flags['dry-run'] ?? false;
     const how = this.flags.num !== undefined ? { add: this.flags.num } : { total: this.flags.total! };
-    const outcomes = await addPartitions(await this.cluster(), [...new Set(this.rest)], how, { validateOnly: this.flags['dry-run'] });
+    const outcomes = await addPartitions(await this.cluster(), [...new Set(this.rest)], how, { validateOnly: dryRun });
     const failure = failureOf(outcomes);
-    if (this.flags.json) this.log(outcomesJson(outcomes, (o) => ({ before: o.before, partitions: o.total, dryRun: this.flags['dry-run'] })));
-    else if (failure === undefined || outcomes.length > 1) this.log(renderAddedPartitions(outcomes, this.flags['dry-run']));
+    if (this.flags.json) this.log(outcomesJson(outcomes, (o) => ({ before: o.before, partitions: o.total, dryRun })));
+    else if (failure === undefined || outcomes.length > 1) this.log(renderAddedPartitions(outcomes, dryRun));
     if (failure !== undefined) throw failure;
   }
 }

@@ -25,7 +25,7 @@ export default class TopicAlterConfigCommand extends ClientCommand<typeof TopicA
     const { alterTopicConfigs, parseConfigPairs } = await import('../../src/client/admin/topics.js');
     const { failureOf, outcomesJson, renderOutcomes } = await import('../../src/cli/presenters/topics.js');
     const change = { set: parseConfigPairs(this.flags.set ?? [], '--set'), delete: this.flags.delete ?? [] };
-    const dryRun = this.flags['dry-run'];
+    const dryRun = this.flags['dry-run'] ?? false;
     const outcomes = await alterTopicConfigs(await this.cluster(), [...new Set(this.rest)], change, { validateOnly: dryRun });
     const failure = failureOf(outcomes);
     if (this.flags.json) this.log(outcomesJson(outcomes, () => ({ set: Object.fromEntries(change.set), deleted: change.delete, dryRun })));
