@@ -283,32 +283,101 @@ describe('gregor topic delete', () => {
 describe('bad input: one line on stderr, exit 1', () => {
   it('describe or delete a missing topic', async () => {
     const missing = name('missing');
-    expectOneLineError(await topicCli(['describe', missing]), `topic "${missing}" does not exist`);
-    expectOneLineError(await topicCli(['delete', missing]), `topic "${missing}" does not exist`);
-    expectOneLineError(await topicCli(['add-partitions', missing, '-n', '1']), `topic "${missing}" does not exist`);
-    expectOneLineError(await topicCli(['alter-config', missing, '--set', 'retention.ms=1']), `topic "${missing}" does not exist`);
+    const results = await Promise.all([
+      topicCli(['describe', missing]),
+      topicCli(['delete', missing]),
+      topicCli(['add-partitions', missing, '-n', '1']),
+      topicCli(['alter-config', missing, '--set', 'retention.ms=1']),
+    ]);
+    for (const res of results) expectOneLineError(res, `topic "${missing}" does not exist`);
   });
 
   it('create an existing topic, -p 0, a config without "=", an unknown config key', async () => {
     const topic = name('bad');
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-    expectOneLineError(await topicCli(['create', topic]), `topic "${topic}" already exists`);
     const other = name('bad2');
-    expectOneLineError(await topicCli(['create', other, '-p', '0']), `topic "${other}": invalid partitions: Number of partitions was set to an invalid non-positive value.`);
-    expectOneLineError(await topicCli(['create', other, '-r', '0']), `topic "${other}": invalid replication factor: Replication factor must be larger than 0, or -1 to use the default value.`);
-    expectOneLineError(await topicCli(['create', other, '-c', 'retention.ms']), '--config "retention.ms": expected key=value');
-    expectOneLineError(await topicCli(['create', other, '-c', 'no.such.key=1']), `topic "${other}": invalid config: Unknown topic config name: no.such.key`);
+    const cases: [string[], string][] = [
+      [['create', topic], `topic "${topic}" already exists`],
+      [['create', other, '-p', '0'], `topic "${other}": invalid partitions: Number of partitions was set to an invalid non-positive value.`],
+      [['create', other, '-r', '0'], `topic "${other}": invalid replication factor: Replication factor must be larger than 0, or -1 to use the default value.`],
+      [['create', other, '-c', 'retention.ms'], '--config "retention.ms": expected key=value'],
+      [['create', other, '-c', 'no.such.key=1'], `topic "${other}": invalid config: Unknown topic config name: no.such.key`],
+      [['alter-config', topic, '--set', 'no.such.key=1'], `topic "${topic}": invalid config: Unknown topic config name: no.such.key`],
+      [['alter-config', topic, '--set', 'retention.ms'], '--set "retention.ms": expected key=value'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => topicCli(args)));
+    results.forEach((res, i) => expectOneLineError(res, cases[i]![1]));
     expect(await admin.listTopics()).not.toContain(other);
-    expectOneLineError(await topicCli(['alter-config', topic, '--set', 'no.such.key=1']), `topic "${topic}": invalid config: Unknown topic config name: no.such.key`);
-    expectOneLineError(await topicCli(['alter-config', topic, '--set', 'retention.ms']), '--set "retention.ms": expected key=value');
+    expect((await kafkajsConfig(topic, 'retention.ms')).isDefault).toBe(true);
   });
 
   it('no broker at the address: the connection error, at once', async () => {
     const port = await getFreePort();
     const started = Date.now();
-    for (const args of [['list'], ['create', 'x'], ['describe', 'x'], ['delete', 'x'], ['alter-config', 'x', '-s', 'a=b'], ['add-partitions', 'x', '-n', '1']]) {
-      expectOneLineError(await runCli(['topic', ...args, '-b', `127.0.0.1:${port}`]), `could not connect to 127.0.0.1:${port}: connection refused`);
-    }
+    const commands = [['list'], ['create', 'x'], ['describe', 'x'], ['delete', 'x'], ['alter-config', 'x', '-s', 'a=b'], ['add-partitions', 'x', '-n', '1']];
+    const results = await Promise.all(commands.map((args) => runCli(['topic', ...args, '-b', `127.0.0.1:${port}`])));
+    for (const res of results) expectOneLineError(res, `could not connect to 127.0.0.1:${port}: connection refused`);
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('offsets of a topic with a partition that has no leader', () => {
+  it('asks each leader once and leaves the leaderless partition without offsets; describe shows "none" and "-"', async () => {
+    const { Cluster } = await import('../../src/client/cluster.js');
+    const { offsetRanges } = await import('../../src/client/admin/topics.js');
+    const { renderTopicDescription } = await import('../../src/cli/presenters/topics.js');
+    const topic = name('leaderless');
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+    await producer.send({ topic, messages: [{ partition: 0, value: 'a' }, { partition: 0, value: 'b' }] });
+    const cluster = new Cluster({ brokers: gregor.bootstrap, retryDeadlineMs: 60_000 });
+    try {
+      const info = await cluster.topic(topic);
+      // What a cluster with a broker down answers: partition 1 lost its leader.
+      const partitions = info.partitions.map((p) => (p.partition === 1 ? { ...p, leader: -1, isr: [], offline: p.replicas } : p));
+      const started = Date.now();
+      const ranges = await offsetRanges(cluster, [{ name: topic, id: info.id, internal: false, partitions }]);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect([...ranges.values()]).toEqual([{ start: 0n, end: 2n }]);
+
+      const text = renderTopicDescription({
+        name: topic,
+        id: info.id,
+        internal: false,
+        replicationFactor: 1,
+        configs: [],
+        partitions: partitions.map((p) => ({ ...p, logStartOffset: p.partition === 0 ? 0n : null, highWatermark: p.partition === 0 ? 2n : null })),
+      });
+      const rows = cells(text.split('\n\n')[2]!);
+      expect(rows.slice(2)).toEqual([
+        ['PARTITION', 'LEADER', 'EPOCH', 'REPLICAS', 'ISR', 'OFFLINE', 'LOG-START', 'HIGH-WATERMARK'],
+        ['0', String(partitions[0]!.leader), '0', `[${partitions[0]!.leader}]`, `[${partitions[0]!.leader}]`, '[]', '0', '2'],
+        ['1', 'none', '0', `[${partitions[1]!.replicas[0]}]`, '[]', `[${partitions[1]!.replicas[0]}]`, '-', '-'],
+      ]);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
+describe('help and colour', () => {
+  it('every topic command has examples in its help', async () => {
+    const commands = ['list', 'describe', 'create', 'delete', 'add-partitions', 'alter-config'];
+    const results = await Promise.all(commands.map((command) => runCli(['help', 'topic', command])));
+    results.forEach((res, i) => {
+      expectOk(res);
+      expect(res.stdout).toContain('EXAMPLES');
+      expect(res.stdout).toContain(`$ gregor topic ${commands[i]}`);
+    });
+  });
+
+  it('plain text when piped, colour when forced', async () => {
+    const topic = name('colour');
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    const piped = await runCli(['topic', 'describe', topic, '-b', gregor.bootstrap], { env: { NO_COLOR: '' } });
+    expectOk(piped);
+    expect(piped.stdout).not.toMatch(/\u001B\[/);
+    const forced = await runCli(['topic', 'describe', topic, '-b', gregor.bootstrap], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expectOk(forced);
+    expect(forced.stdout).toMatch(/\u001B\[1mSUMMARY/);
   });
 });

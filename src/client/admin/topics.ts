@@ -119,7 +119,7 @@ export async function describeTopics(cluster: Cluster, names: string[]): Promise
   });
 }
 
-interface TopicMeta {
+export interface TopicMeta {
   name: string;
   id: string;
   internal: boolean;
@@ -165,21 +165,64 @@ async function topicMetadata(cluster: Cluster, names: string[]): Promise<Map<str
   );
 }
 
-/** Log start and high watermark of every partition that has a leader. */
-async function offsetRanges(cluster: Cluster, topics: TopicMeta[]): Promise<Map<string, { start: bigint; end: bigint }>> {
-  const partitions = topics.flatMap((t) => t.partitions.filter((p) => p.leader >= 0).map((p) => ({ topic: t.name, partition: p.partition })));
+/**
+ * Log start and high watermark of every partition that has a leader. When every partition has one, the shared
+ * ListOffsets path (retried on stale leaders) answers. A partition without a leader (a broker down in a real
+ * cluster, which is when people run describe) would make that path wait for a leader until its deadline, so then
+ * each leader is asked once and a partition it cannot answer for shows no offsets.
+ */
+export async function offsetRanges(cluster: Cluster, topics: TopicMeta[]): Promise<Map<string, { start: bigint; end: bigint }>> {
+  const led = topics.flatMap((t) => t.partitions.filter((p) => p.leader >= 0).map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader })));
   const out = new Map<string, { start: bigint; end: bigint }>();
-  if (partitions.length === 0) return out;
-  const [earliest, latest] = await Promise.all([
-    listOffsets(cluster, partitions.map((p) => ({ ...p, timestamp: EARLIEST_TIMESTAMP }))),
-    listOffsets(cluster, partitions.map((p) => ({ ...p, timestamp: LATEST_TIMESTAMP }))),
-  ]);
-  for (const p of partitions) {
+  if (led.length === 0) return out;
+  const complete = topics.every((t) => t.partitions.every((p) => p.leader >= 0));
+  const [earliest, latest] = complete
+    ? await Promise.all([
+        listOffsets(cluster, led.map((p) => ({ topic: p.topic, partition: p.partition, timestamp: EARLIEST_TIMESTAMP }))),
+        listOffsets(cluster, led.map((p) => ({ topic: p.topic, partition: p.partition, timestamp: LATEST_TIMESTAMP }))),
+      ])
+    : await Promise.all([askLeadersOnce(cluster, led, EARLIEST_TIMESTAMP), askLeadersOnce(cluster, led, LATEST_TIMESTAMP)]);
+  for (const p of led) {
     const key = partitionKey(p.topic, p.partition);
     const start = earliest.get(key);
     const end = latest.get(key);
     if (start !== undefined && end !== undefined) out.set(key, { start: start.offset, end: end.offset });
   }
+  return out;
+}
+
+/** One ListOffsets per leader, no retry; partitions that fail (or whose leader is unreachable) are left out. */
+async function askLeadersOnce(
+  cluster: Cluster,
+  partitions: { topic: string; partition: number; leader: number }[],
+  timestamp: bigint,
+): Promise<Map<string, { offset: bigint }>> {
+  const byLeader = new Map<number, typeof partitions>();
+  for (const p of partitions) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p]);
+  const out = new Map<string, { offset: bigint }>();
+  await Promise.all(
+    [...byLeader].map(async ([leader, items]) => {
+      const byTopic = new Map<string, number[]>();
+      for (const p of items) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+      const response = await cluster
+        .requestNode(leader, ApiKey.ListOffsets, {
+          replicaId: -1,
+          isolationLevel: 0,
+          topics: [...byTopic].map(([name, ps]) => ({
+            name,
+            partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp, maxNumOffsets: 1, currentLeaderEpoch: -1 })),
+          })),
+          timeoutMs: cluster.options.requestTimeoutMs,
+        })
+        .catch(() => undefined);
+      for (const t of response?.topics ?? []) {
+        for (const p of t.partitions) {
+          if (p.errorCode !== ErrorCode.NONE) continue;
+          out.set(partitionKey(t.name, p.partitionIndex), { offset: p.oldStyleOffsets.length > 0 ? p.oldStyleOffsets[0]! : p.offset });
+        }
+      }
+    }),
+  );
   return out;
 }
 
