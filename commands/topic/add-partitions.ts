@@ -16,13 +16,17 @@ export default class TopicAddPartitionsCommand extends ClientCommand<typeof Topi
   static override flags = {
     ...clientFlags,
     ...jsonFlag,
-    num: Flags.integer({ char: 'n', description: 'Partitions to add to each topic', min: 1, exactlyOne: ['num', 'total'] }),
-    total: Flags.integer({ description: 'The partition count each topic should have', min: 1, exactlyOne: ['num', 'total'] }),
+    num: Flags.integer({ char: 'n', description: 'Partitions to add to each topic', min: 1 }),
+    total: Flags.integer({ description: 'The partition count each topic should have', min: 1 }),
     'dry-run': Flags.boolean({ description: 'Validate the request on the broker; change nothing' }),
   };
 
   public async run(): Promise<void> {
     const { addPartitions } = await import('../../src/client/admin/topics.js');
+    const { UsageError } = await import('../../src/client/errors.js');
+    if ((this.flags.num === undefined) === (this.flags.total === undefined)) {
+      throw new UsageError('give either --num N (partitions to add) or --total N (the partition count to reach)');
+    }
     const { failureOf, outcomesJson, renderAddedPartitions } = await import('../../src/cli/presenters/topics.js');
     const dryRun = this.flags['dry-run'] ?? false;
     const how = this.flags.num !== undefined ? { add: this.flags.num } : { total: this.flags.total! };

@@ -16,13 +16,15 @@ export default class TopicAlterConfigCommand extends ClientCommand<typeof TopicA
   static override flags = {
     ...clientFlags,
     ...jsonFlag,
-    set: Flags.string({ char: 's', description: 'Set key=value (repeatable)', multiple: true, atLeastOne: ['set', 'delete'] }),
-    delete: Flags.string({ char: 'd', description: 'Return a key to its default (repeatable)', multiple: true, atLeastOne: ['set', 'delete'] }),
+    set: Flags.string({ char: 's', description: 'Set key=value (repeatable)', multiple: true }),
+    delete: Flags.string({ char: 'd', description: 'Return a key to its default (repeatable)', multiple: true }),
     'dry-run': Flags.boolean({ description: 'Validate the change on the broker; change nothing' }),
   };
 
   public async run(): Promise<void> {
     const { alterTopicConfigs, parseConfigPairs } = await import('../../src/client/admin/topics.js');
+    const { UsageError } = await import('../../src/client/errors.js');
+    if (this.flags.set === undefined && this.flags.delete === undefined) throw new UsageError('nothing to change: give --set key=value or --delete key');
     const { failureOf, outcomesJson, renderOutcomes } = await import('../../src/cli/presenters/topics.js');
     const change = { set: parseConfigPairs(this.flags.set ?? [], '--set'), delete: this.flags.delete ?? [] };
     const dryRun = this.flags['dry-run'] ?? false;

@@ -292,7 +292,7 @@ describe('bad input: one line on stderr, exit 1', () => {
     for (const res of results) expectOneLineError(res, `topic "${missing}" does not exist`);
   });
 
-  it('create an existing topic, -p 0, a config without "=", an unknown config key', async () => {
+  it('create an existing topic, -p 0, a config without "=", an unknown config key, nothing to change', async () => {
     const topic = name('bad');
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
     const other = name('bad2');
@@ -304,6 +304,9 @@ describe('bad input: one line on stderr, exit 1', () => {
       [['create', other, '-c', 'no.such.key=1'], `topic "${other}": invalid config: Unknown topic config name: no.such.key`],
       [['alter-config', topic, '--set', 'no.such.key=1'], `topic "${topic}": invalid config: Unknown topic config name: no.such.key`],
       [['alter-config', topic, '--set', 'retention.ms'], '--set "retention.ms": expected key=value'],
+      [['alter-config', topic], 'nothing to change: give --set key=value or --delete key'],
+      [['add-partitions', topic], 'give either --num N (partitions to add) or --total N (the partition count to reach)'],
+      [['add-partitions', topic, '-n', '1', '--total', '3'], 'give either --num N (partitions to add) or --total N (the partition count to reach)'],
     ];
     const results = await Promise.all(cases.map(([args]) => topicCli(args)));
     results.forEach((res, i) => expectOneLineError(res, cases[i]![1]));

@@ -69,7 +69,7 @@ function replicationFactorOf(partitions: { partition: number; replicas: number[]
 // ---- describe ----
 
 export interface PartitionDescription extends PartitionInfo {
-  /** null when the partition has no leader to ask. */
+  /** null when the partition has no leader, or its leader could not say. */
   logStartOffset: bigint | null;
   highWatermark: bigint | null;
 }
