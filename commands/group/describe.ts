@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { ClientCommand, clientFlags, jsonFlag } from '../../src/cli/client-command.js';
 
+const REBALANCING = new Set(['PreparingRebalance', 'CompletingRebalance', 'Assigning', 'Reconciling']);
+
 export default class GroupDescribeCommand extends ClientCommand<typeof GroupDescribeCommand> {
   static override summary = 'Describe consumer groups: state, coordinator, members, and per partition the committed offset, log end offset and lag.';
   static override description =
@@ -38,8 +40,10 @@ export default class GroupDescribeCommand extends ClientCommand<typeof GroupDesc
       const blocks = found.map((v) => renderDescribe(v, { membersOnly: this.flags.members }));
       if (blocks.length > 0) this.log(blocks.join('\n\n'));
     }
-    for (const v of found) {
-      if (v.description.state === 'Empty') process.stderr.write(`Consumer group '${v.description.groupId}' has no active members.\n`);
+    // kafka-consumer-groups' notes on a group that is not Stable, on stderr.
+    for (const { description: d } of found) {
+      if (d.state === 'Empty') process.stderr.write(`Consumer group '${d.groupId}' has no active members.\n`);
+      if (REBALANCING.has(d.state)) process.stderr.write(`Warning: Consumer group '${d.groupId}' is rebalancing.\n`);
     }
     if (missing.length > 0) throw new Error(missing.map((g) => `Consumer group '${g}' does not exist.`).join(' '));
   }

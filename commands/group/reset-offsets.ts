@@ -63,11 +63,13 @@ export default class GroupResetOffsetsCommand extends ClientCommand<typeof Group
     if (f.json) {
       const { toJson } = await import('../../src/cli/output.js');
       this.log(toJson({ group: plan.groupId, executed: f.execute === true, offsets: plan.offsets }));
-    } else {
+    } else if (plan.offsets.length > 0) {
       const { renderResetPlan } = await import('../../src/cli/presenters/groups.js');
       this.log(renderResetPlan(plan));
+    } else {
+      process.stderr.write(`Nothing to reset: group '${plan.groupId}' has no committed offsets.\n`);
     }
-    if (!f.execute) process.stderr.write('Dry run: nothing was changed; add --execute to commit these offsets.\n');
+    if (!f.execute && plan.offsets.length > 0) process.stderr.write('Dry run: nothing was changed; add --execute to commit these offsets.\n');
   }
 
   private async strategy(

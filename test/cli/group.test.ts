@@ -14,6 +14,7 @@ import { groupClients, platformaticConsumerGroupDescribe } from '../clients/grou
 import { until, type GroupMember } from '../clients/group-members.js';
 import { committedOffsets, kafkajsDescribe, produceTo } from '../clients/group-setup.js';
 import { createTopics, deleteRecordsBefore } from '../clients/suite.js';
+import { parseDateTime, parseDuration, parseResetFile, parseTopicArg } from '../../src/client/admin/offsets-reset.js';
 
 const kafkajs = require('kafkajs');
 
@@ -322,6 +323,13 @@ describe('reset-offsets', () => {
   }, 30_000);
 });
 
+describe('a group without offsets', () => {
+  it('--all-topics has nothing to reset: no plan, a note on stderr, exit 0', async () => {
+    const res = await cli('group', 'reset-offsets', uniqueName('nothing'), '--all-topics', '--to-earliest', '--execute');
+    expect(res).toEqual({ code: 0, stdout: '', stderr: expect.stringMatching(/^Nothing to reset: group '.*' has no committed offsets\.\n$/) });
+  });
+});
+
 describe('bad input', () => {
   it('fails with one line and exit 1', async () => {
     const topic = uniqueName('bad');
@@ -411,3 +419,40 @@ async function waitFor(cond: () => Promise<boolean>, what: () => string, timeout
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe('parsing reset arguments (Kafka formats)', () => {
+  it('--to-datetime: yyyy-MM-ddTHH:mm:ss.SSS, UTC without a zone, Z / ±hh:mm / ±hhmm / ±hh zones', () => {
+    const utc = Date.UTC(2024, 0, 1, 0, 0, 0, 0);
+    expect(parseDateTime('2024-01-01T00:00:00.000')).toBe(BigInt(utc));
+    expect(parseDateTime('2024-01-01T00:00:00.000Z')).toBe(BigInt(utc));
+    expect(parseDateTime('2024-01-01T02:00:00.000+02:00')).toBe(BigInt(utc));
+    expect(parseDateTime('2024-01-01T02:30:00.000+0230')).toBe(BigInt(utc));
+    expect(parseDateTime('2023-12-31T19:00:00.000-05')).toBe(BigInt(utc));
+    expect(parseDateTime('2024-02-29T12:34:56.789')).toBe(BigInt(Date.UTC(2024, 1, 29, 12, 34, 56, 789)));
+    for (const bad of ['2024-01-01', '2024-01-01T00:00:00', '2023-02-29T00:00:00.000', '2024-01-01T24:00:00.000', '2024-01-01 00:00:00.000', '2024-01-01T00:00:00.000+25:00']) {
+      expect(() => parseDateTime(bad), bad).toThrow(/^invalid --to-datetime/);
+    }
+  });
+
+  it('--by-duration: Java Duration syntax', () => {
+    expect(parseDuration('PT1H30M')).toBe(5_400_000n);
+    expect(parseDuration('P1DT12H')).toBe(129_600_000n);
+    expect(parseDuration('P2D')).toBe(172_800_000n);
+    expect(parseDuration('PT0.5S')).toBe(500n);
+    expect(parseDuration('pt15m')).toBe(900_000n);
+    expect(parseDuration('-PT1M')).toBe(-60_000n);
+    expect(parseDuration('PT-1H30M')).toBe(-1_800_000n);
+    for (const bad of ['P', 'PT', '1h', 'P1H', 'PT1D', 'P1W', '']) expect(() => parseDuration(bad), bad).toThrow(/Text cannot be parsed to a Duration/);
+  });
+
+  it('--topic and --from-file', () => {
+    expect(parseTopicArg('orders')).toEqual({ topic: 'orders', partitions: null });
+    expect(parseTopicArg('orders:0,2')).toEqual({ topic: 'orders', partitions: [0, 2] });
+    expect(() => parseTopicArg('orders:')).toThrow("Invalid partition '' specified in topic arg 'orders:'");
+    expect(() => parseTopicArg('a:1:2')).toThrow("Invalid topic arg 'a:1:2', expected topic name and partitions");
+    expect(parseResetFile('t,0,5\n\nt,1,-1\n', 'g')).toEqual([{ topic: 't', partition: 0, offset: 5n }, { topic: 't', partition: 1, offset: -1n }]);
+    expect(parseResetFile('g,t,0,5\nh,t,1,6\r\n', 'g')).toEqual([{ topic: 't', partition: 0, offset: 5n }]);
+    expect(() => parseResetFile('h,t,1,6\n', 'g')).toThrow('No reset plan for group g found.');
+    expect(() => parseResetFile('t,zero,5\n', 'g')).toThrow(/^line 1 of the reset file: expected topic,partition,offset/);
+  });
+});
