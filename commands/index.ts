@@ -9,6 +9,11 @@
  * Every command module listed here is imported on every start: keep their top-level imports light.
  */
 import type { Command } from '@oclif/core';
+import GroupDeleteOffsetsCommand from './group/delete-offsets.js';
+import GroupDeleteCommand from './group/delete.js';
+import GroupDescribeCommand from './group/describe.js';
+import GroupListCommand from './group/list.js';
+import GroupResetOffsetsCommand from './group/reset-offsets.js';
 import HelpCommand from './help.js';
 import ServeCommand from './serve.js';
 import TopicAddPartitionsCommand from './topic/add-partitions.js';
@@ -20,6 +25,11 @@ import TopicListCommand from './topic/list.js';
 import VersionCommand from './version.js';
 
 export const commands: Record<string, Command.Class> = {
+  'group:delete': GroupDeleteCommand,
+  'group:delete-offsets': GroupDeleteOffsetsCommand,
+  'group:describe': GroupDescribeCommand,
+  'group:list': GroupListCommand,
+  'group:reset-offsets': GroupResetOffsetsCommand,
   help: HelpCommand,
   serve: ServeCommand,
   'topic:add-partitions': TopicAddPartitionsCommand,
