@@ -10,11 +10,13 @@
  */
 import type { Command } from '@oclif/core';
 import HelpCommand from './help.js';
+import ProduceCommand from './produce.js';
 import ServeCommand from './serve.js';
 import VersionCommand from './version.js';
 
 export const commands: Record<string, Command.Class> = {
   help: HelpCommand,
+  produce: ProduceCommand,
   serve: ServeCommand,
   version: VersionCommand,
 };
