@@ -41,6 +41,8 @@ interface TopicState {
 
 export class Producer {
   readonly options: ResolvedProducerOptions;
+  /** Batches sent again after a retriable error (for tests and --debug). */
+  retries = 0;
   private readonly topics = new Map<string, TopicState>();
   private readonly preparing = new Map<string, Promise<void>>();
   private readonly queues: PartitionQueue[] = [];
@@ -57,6 +59,8 @@ export class Producer {
   private refreshing: Promise<void> | undefined;
   private memoryWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
+  /** Records sent before their topic was prepared: queued once it is. */
+  private readonly deferred = new Set<Promise<void>>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -102,7 +106,20 @@ export class Producer {
     if (this.error !== undefined) throw this.error;
     if (this.closed) throw new UsageError('the producer is closed');
     const topic = this.topics.get(record.topic);
-    if (topic === undefined || this.encoding === undefined) return this.prepare(record.topic).then(() => this.send(record));
+    if (topic === undefined || this.encoding === undefined) {
+      const later = this.prepare(record.topic).then(() => {
+        const wait = this.send(record);
+        this.deferred.delete(later);
+        return wait;
+      });
+      this.deferred.add(later);
+      // Seen by flush() even when the caller did not await it.
+      later.catch((err: unknown) => {
+        this.deferred.delete(later);
+        this.error ??= err as Error;
+      });
+      return later;
+    }
     const size = estimateSize(record);
     let partition = record.partition;
     const keyless = partition === undefined && (record.key === null || record.key === undefined);
@@ -133,6 +150,7 @@ export class Producer {
     this.flushing++;
     try {
       for (;;) {
+        if (this.deferred.size > 0) await Promise.allSettled([...this.deferred]);
         if (this.error !== undefined) throw this.error;
         if (this.queues.every((q) => q.isIdle)) return;
         const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -353,6 +371,7 @@ export class Producer {
     if (retriable && !expired && this.error === undefined && !this.closed) {
       q.holding = true;
       q.toRetry.push(batch);
+      this.retries++;
       const code = err instanceof KafkaError ? err.code : ErrorCode.NETWORK_EXCEPTION;
       if (err instanceof ConnectionError || needsMetadataRefresh(code)) this.refreshMetadata();
     } else {
