@@ -26,7 +26,7 @@ headers as {"k":"v"} or [["k","v"]], null key or value allowed.`;
     'seq 1 1000 | <%= config.bin %> produce numbers --acks 1 --allow-auto-create',
   ];
   static override args = {
-    topic: Args.string({ description: 'Topic to produce to (or read per record with --format \'%t …\')' }),
+    topic: Args.string({ description: 'Topic to produce to (or read per record with --format \'%t …\')', ignoreStdin: true }),
   };
   static override flags = {
     ...clientFlags,

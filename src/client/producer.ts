@@ -172,6 +172,22 @@ export class Producer {
     }
   }
 
+  /**
+   * Stops at once: what is queued is dropped, what is in flight is not retried. For a caller that failed
+   * (bad input) and must not wait for delivery.timeout.ms before it can exit.
+   */
+  abort(reason: Error): void {
+    this.error ??= reason;
+    this.closed = true;
+    if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
+    for (const q of this.queues) {
+      q.records = [];
+      for (const b of [...q.ready.splice(0), ...q.toRetry.splice(0)]) this.release(b);
+    }
+    for (const w of this.idleWaiters.splice(0)) w();
+    for (const w of this.memoryWaiters.splice(0)) w();
+  }
+
   // ---- set-up ----
 
   private async initProducerId(): Promise<void> {
@@ -244,7 +260,7 @@ export class Producer {
 
   /** Seals batches whose linger is over, then hands ready batches to their leaders' connections. */
   private drain(): void {
-    if (this.encoding === undefined) return;
+    if (this.encoding === undefined || (this.closed && this.error !== undefined)) return;
     const now = Date.now();
     let nextLinger = Infinity;
     const byNode = new Map<number, PartitionQueue[]>();

@@ -146,6 +146,9 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
     if (tail.length > 0) parser.parse(tail, true, records);
     await sendAll();
     await producer.flush();
+  } catch (err) {
+    producer.abort(err as Error);
+    throw err;
   } finally {
     progress?.stop(count, bytes);
     if (pending !== '') out.write(pending);
