@@ -71,6 +71,11 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
 
   const out = process.stdout;
   let pending = '';
+  const flushPending = (): void => {
+    if (pending === '') return;
+    out.write(pending);
+    pending = '';
+  };
   const onDelivery = o.verbose
     ? (r: DeliveryReport): void => {
         if (r.error !== undefined) return;
@@ -79,11 +84,9 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
           const offset = r.baseOffset < 0n ? -1n : r.baseOffset + BigInt(i);
           text += o.json ? `${toJson({ topic: r.topic, partition: r.partition, offset })}\n` : `${r.topic} ${r.partition} ${offset}\n`;
         }
+        // Reports of one turn of the event loop go out in one write (and at once, for input typed by hand).
+        if (pending === '') setImmediate(flushPending);
         pending += text;
-        if (pending.length > 1 << 16) {
-          out.write(pending);
-          pending = '';
-        }
       }
     : undefined;
 
@@ -151,6 +154,6 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
     throw err;
   } finally {
     progress?.stop(count, bytes);
-    if (pending !== '') out.write(pending);
+    flushPending();
   }
 }
