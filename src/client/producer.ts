@@ -380,6 +380,13 @@ export class Producer {
   private completeWithError(batch: SealedBatch, err: Error): void {
     const q = batch.queue;
     q.inFlight--;
+    const tooLarge = err instanceof KafkaError && (err.code === ErrorCode.MESSAGE_TOO_LARGE || err.code === ErrorCode.RECORD_LIST_TOO_LARGE);
+    if (tooLarge && batch.count > 1 && this.error === undefined && !this.closed && this.encoding !== undefined) {
+      q.holding = true;
+      q.toRetry.push(...q.split(batch, this.encoding));
+      this.afterCompletion(q);
+      return;
+    }
     // A batch after a failed one of the same partition is refused as out of order: it is resent with it.
     const outOfOrder = err instanceof KafkaError && err.code === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && q.holding;
     const retriable = isRetriableError(err) || outOfOrder;

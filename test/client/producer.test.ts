@@ -207,6 +207,23 @@ describe('producer', () => {
     }
   });
 
+  it('splits a batch the topic finds too large (max.message.bytes), keeping order and sequences', async () => {
+    const topic = uniqueName('prod-split');
+    await createTopics(gregor.bootstrap, [topic], 1, { 'max.message.bytes': '3000' });
+    const { p, reports } = producer({ lingerMs: 50 });
+    for (let i = 0; i < 200; i++) p.send({ topic, partition: 0, value: enc(`${i}`.padStart(100, '.')) });
+    await p.close();
+    expect(reports.every((r) => r.error === undefined)).toBe(true);
+    const log = await readLog(topic, 0);
+    expect(log.length).toBeGreaterThan(5);
+    expect(log.flatMap((b) => b.records.map((r) => Number(r.value!.replace(/^\.+/, ''))))).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    let seq = 0;
+    for (const b of log) {
+      expect(b.baseSequence).toBe(seq);
+      seq += b.records.length;
+    }
+  });
+
   it('waits for memory (buffer.memory) instead of queuing without bound', async () => {
     const topic = uniqueName('prod-memory');
     await createTopics(gregor.bootstrap, [topic], 1);

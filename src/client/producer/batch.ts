@@ -4,6 +4,7 @@
  * base sequence in the header: a retry sends the very same bytes, so the broker can recognise a duplicate.
  */
 import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
+import { readRecords } from '../../protocol/records/record-decoder.js';
 import { RECORD_BATCH_OVERHEAD, type CompressionType } from '../../protocol/records/constants.js';
 import type { RecordInput } from '../../protocol/records/record.js';
 
@@ -96,6 +97,31 @@ export class PartitionQueue {
     this.openBytes = RECORD_BATCH_OVERHEAD;
     this.ready.push(batch);
     return batch;
+  }
+
+  /**
+   * Splits a batch the broker found too large (MESSAGE_TOO_LARGE) in two, as Java's producer does: the records
+   * are read back from the encoded batch (this path is rare) and the halves take the original's sequence range,
+   * so the batches after it keep theirs.
+   */
+  split(batch: SealedBatch, encoding: BatchEncoding): [SealedBatch, SealedBatch] {
+    const records = readRecords(batch.data);
+    const half = Math.ceil(records.length / 2);
+    const make = (part: typeof records, baseSequence: number, share: number): SealedBatch => ({
+      queue: this,
+      data: buildRecordBatch(
+        part.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
+        { compression: encoding.compression, producerId: encoding.producerId, producerEpoch: encoding.producerEpoch, baseSequence },
+      ),
+      count: part.length,
+      baseSequence,
+      bytes: share,
+      sealedAt: batch.sealedAt,
+      attempts: 0,
+    });
+    const firstBytes = Math.floor(batch.bytes / 2);
+    const second = batch.baseSequence < 0 ? -1 : (batch.baseSequence + half) % 0x80000000;
+    return [make(records.slice(0, half), batch.baseSequence, firstBytes), make(records.slice(half), second, batch.bytes - firstBytes)];
   }
 
   get isIdle(): boolean {
