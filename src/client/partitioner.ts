@@ -48,6 +48,13 @@ export function partitionForKey(key: Uint8Array, numPartitions: number): number 
   return toPositive(murmur2(key)) % numPartitions;
 }
 
+/** Partitions that have a leader, or a function that lists them (called only when a partition is picked). */
+export type Available = readonly number[] | (() => readonly number[] | undefined) | undefined;
+
+function resolve(available: Available): readonly number[] | undefined {
+  return typeof available === 'function' ? available() : available;
+}
+
 /**
  * The sticky choice for keyless records of one topic (BuiltInPartitioner's uniform sticky mode, without the
  * adaptive weighting by queue size). `append` is told how many bytes each keyless record added and whether the
@@ -62,9 +69,12 @@ export class StickyPartitioner {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** The partition for the next keyless record. `available` lists partitions with a leader (may be empty). */
-  partition(numPartitions: number, available?: readonly number[]): number {
-    if (this.current < 0 || this.current >= numPartitions) this.current = this.pick(numPartitions, available);
+  /**
+   * The partition for the next keyless record. `available` lists partitions with a leader (undefined: all); it is
+   * asked only when a new partition is picked.
+   */
+  partition(numPartitions: number, available?: Available): number {
+    if (this.current < 0 || this.current >= numPartitions) this.current = this.pick(numPartitions, resolve(available));
     return this.current;
   }
 
@@ -72,11 +82,11 @@ export class StickyPartitioner {
    * Counts bytes sent to the sticky partition. As in Java, it moves on once batchSize bytes went there and a batch
    * was just completed (so batches stay whole), or unconditionally at twice batchSize.
    */
-  onAppend(bytes: number, batchFull: boolean, numPartitions: number, available?: readonly number[]): void {
+  onAppend(bytes: number, batchFull: boolean, numPartitions: number, available?: Available): void {
     this.produced += bytes;
     if ((this.produced >= this.batchSize && batchFull) || this.produced >= 2 * this.batchSize) {
       this.produced = 0;
-      this.current = this.pick(numPartitions, available, this.current);
+      this.current = this.pick(numPartitions, resolve(available), this.current);
     }
   }
 

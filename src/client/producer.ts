@@ -36,6 +36,7 @@ export interface DeliveryReport {
 interface TopicState {
   numPartitions: number;
   sticky: StickyPartitioner;
+  available: () => number[] | undefined;
   queues: PartitionQueue[];
 }
 
@@ -124,7 +125,7 @@ export class Producer {
     let partition = record.partition;
     const keyless = partition === undefined && (record.key === null || record.key === undefined);
     if (partition === undefined) {
-      partition = keyless ? topic.sticky.partition(topic.numPartitions, this.available(record.topic)) : partitionForKey(record.key!, topic.numPartitions);
+      partition = keyless ? topic.sticky.partition(topic.numPartitions, topic.available) : partitionForKey(record.key!, topic.numPartitions);
     } else if (!Number.isInteger(partition) || partition < 0 || partition >= topic.numPartitions) {
       throw new UsageError(`partition ${partition} is out of range: topic "${record.topic}" has ${topic.numPartitions} partition${topic.numPartitions === 1 ? '' : 's'}`);
     }
@@ -140,7 +141,7 @@ export class Producer {
     queue.append(input, size, now);
     this.buffered += size;
     if (queue.records.length === 1) this.scheduleLinger(this.options.lingerMs);
-    if (keyless) topic.sticky.onAppend(size, sealed, topic.numPartitions, this.available(record.topic));
+    if (keyless) topic.sticky.onAppend(size, sealed, topic.numPartitions, topic.available);
     if (this.buffered >= this.options.bufferMemory) return new Promise((resolve) => this.memoryWaiters.push(resolve));
     return undefined;
   }
@@ -228,7 +229,7 @@ export class Producer {
       queues.push(q);
       this.queues.push(q);
     }
-    return { numPartitions, sticky: new StickyPartitioner(this.options.batchSize), queues };
+    return { numPartitions, sticky: new StickyPartitioner(this.options.batchSize), queues, available: () => this.available(topic) };
   }
 
   private available(topic: string): number[] | undefined {
