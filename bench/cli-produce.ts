@@ -92,7 +92,7 @@ try {
     const gregorTopic = `bench-gregor-${run}`;
     const kcatTopic = `bench-kcat-${run}`;
     const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', work] : [];
-    const g = timed(process.execPath, [...profile, join(root, 'bin/run.js'), 'produce', gregorTopic, '-b', bootstrap, '--file', file, '--allow-auto-create', '-z', CODEC]);
+    const g = timed(process.execPath, [...profile, join(root, 'bin/run.js'), 'produce', gregorTopic, '-b', bootstrap, '--file', file, '-z', CODEC]);
     const k = timed('kcat', ['-P', '-b', bootstrap, '-t', kcatTopic, '-l', file, '-z', CODEC]);
     for (const [name, topic, seconds] of [['gregor produce', gregorTopic, g], ['kcat -P', kcatTopic, k]] as const) {
       const n = await countRecords(bootstrap, topic);

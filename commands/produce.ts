@@ -3,19 +3,13 @@ import { ClientCommand, clientFlags } from '../src/cli/client-command.js';
 
 export default class ProduceCommand extends ClientCommand<typeof ProduceCommand> {
   static override summary = 'Produce records to a topic, one per input line (or per --format / --json record).';
-  static override description = `Reads stdin (or --file) and sends each line as a record's value. -K splits a key off
-each line at its first delimiter (a line without it gets a null key). Keyed records go to the partition Kafka's
-Java client would pick (murmur2 of the key); keyless ones fill one partition's batch, then move on (KIP-794).
-
-The producer is idempotent with acks=all by default, as Kafka's clients are; --acks 1 or 0 turns idempotence off.
-Nothing is printed on success; -v prints "topic partition offset" per record (a JSON object per record with
---json), in the order the brokers acknowledged them (by partition, not always input order). With acks=0 the
-offset is -1.
-
---format reads rpk's input format: %t topic, %k key, %v value, %p partition, %H header count with
-%h{%k=%v;} headers, %T/%K/%V lengths (decimal, {N} digits or {big8|big16|big32}), %% %{ %}, escapes
-\\n \\t \\r \\\\ \\xNN. --json reads one object per line: {"key","value","headers","partition","timestamp"};
-headers as {"k":"v"} or [["k","v"]], null key or value allowed.`;
+  static override description = [
+    "Reads stdin (or --file) and sends each line as a record's value. -K splits a key off each line at its first delimiter (a line without it gets a null key). Keyed records go to the partition Kafka's Java client would pick (murmur2 of the key); keyless ones fill one partition's batch, then move on (KIP-794).",
+    "The producer is idempotent with acks=all by default, as Kafka's clients are; --acks 1 or 0 turns idempotence off. A missing topic is created when the broker's auto.create.topics.enable allows it (as Kafka's producer asks for), and is an error otherwise or with --no-auto-create.",
+    'Nothing is printed on success; -v prints "topic partition offset" per record (a JSON object per record with --json), in the order the brokers acknowledged them: per partition in input order, partitions interleaved. With --acks 0 the offset is -1. On a terminal, stderr shows a progress line for long inputs.',
+    "--format reads rpk's input format: %t topic, %k key, %v value, %p partition, %H header count then %h{%k=%v;} headers, %T %K %V lengths of topic, key, value (decimal text, {N} digits wide or {big8|big16|big32} binary), %% %{ %} for the characters themselves, escapes \\n \\t \\r \\\\ \\xNN. A field ends at the text that follows it, or after the length read before it.",
+    '--json reads one object per line: {"key","value","headers","partition","timestamp"}; headers as {"k":"v"} or [["k","v"]]; key and value may be null; timestamp in ms or an ISO date.',
+  ].join('\n\n');
   static override examples = [
     'seq 1 100 | <%= config.bin %> produce numbers',
     "printf 'k1:v1\\nk2:v2\\n' | <%= config.bin %> produce orders -K: -v",
@@ -23,7 +17,7 @@ headers as {"k":"v"} or [["k","v"]], null key or value allowed.`;
     "echo hello | <%= config.bin %> produce events -H source=cli -H env=dev -p 0",
     "printf 'a 1\\nb 2\\n' | <%= config.bin %> produce orders --format '%k %v\\n'",
     'echo \'{"key":"k1","value":"v1","headers":{"h":"x"}}\' | <%= config.bin %> produce orders --json -v',
-    'seq 1 1000 | <%= config.bin %> produce numbers --acks 1 --allow-auto-create',
+    'seq 1 1000 | <%= config.bin %> produce numbers --acks 1 --no-idempotence',
   ];
   static override args = {
     topic: Args.string({ description: 'Topic to produce to (or read per record with --format \'%t …\')', ignoreStdin: true }),
@@ -38,12 +32,12 @@ headers as {"k":"v"} or [["k","v"]], null key or value allowed.`;
     compression: Flags.string({ char: 'z', description: 'Compression codec: none, gzip, snappy, lz4 or zstd (default none)' }),
     acks: Flags.string({ description: 'Acknowledgements to wait for: all (-1), 1 or 0 (default all)' }),
     idempotence: Flags.boolean({ allowNo: true, description: 'Idempotent producer (default on with acks=all)' }),
-    format: Flags.string({ char: 'f', description: "Input format, rpk style, e.g. '%k %v\\n' (see above)" }),
+    format: Flags.string({ char: 'f', description: "Input format, rpk style, e.g. '%k %v\\n' (see DESCRIPTION)" }),
     json: Flags.boolean({ description: 'Input is JSON lines; with -v, reports are JSON lines too' }),
     verbose: Flags.boolean({ char: 'v', description: 'Print topic, partition and offset of every record produced' }),
     'linger-ms': Flags.integer({ min: 0, description: 'Wait this long for a batch to fill (default 5)' }),
     'batch-size': Flags.integer({ min: 1, description: 'Largest batch in bytes before compression (default 1000000)' }),
-    'allow-auto-create': Flags.boolean({ description: 'Let the broker create a missing topic (if auto.create.topics.enable)' }),
+    'auto-create': Flags.boolean({ allowNo: true, description: 'Let the broker create a missing topic, if its auto.create.topics.enable allows (default on)' }),
   };
 
   public async run(): Promise<void> {
@@ -67,7 +61,7 @@ headers as {"k":"v"} or [["k","v"]], null key or value allowed.`;
       verbose: f.verbose,
       lingerMs: f['linger-ms'],
       batchSize: f['batch-size'],
-      allowAutoCreate: f['allow-auto-create'],
+      allowAutoCreate: f['auto-create'] ?? true,
       requestTimeoutMs: f.timeout ?? 30_000,
     });
   }

@@ -14,9 +14,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKey, ErrorCode } from '../protocol/index.js';
 import type { RecordInput } from '../protocol/records/record.js';
-import type { Cluster } from './cluster.js';
+import { TopicNotFoundError, type Cluster } from './cluster.js';
 import type { BrokerConnection, ResponseOf } from './connection.js';
-import { ConnectionError, KafkaError, UnsupportedApiError, UsageError, isRetriableError, needsMetadataRefresh } from './errors.js';
+import { ConnectionError, KafkaError, UnsupportedApiError, UsageError, isRetriable, isRetriableError, needsMetadataRefresh } from './errors.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
 import { PartitionQueue, estimateSize, type BatchEncoding, type ProducerRecord, type SealedBatch } from './producer/batch.js';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer/options.js';
@@ -79,6 +79,12 @@ export class Producer {
     let p = this.preparing.get(topic);
     if (p === undefined) {
       p = (async () => {
+        // One plain look first, not retried: a broker that cannot be reached, or a topic that does not exist (and
+        // that the broker will not create), is an error now rather than after the retry deadline.
+        const response = await this.cluster.refreshMetadata([topic], { allowAutoCreate: this.options.allowAutoCreate });
+        const found = response.topics.find((t) => t.name === topic);
+        if (found === undefined || found.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new TopicNotFoundError(topic);
+        if (found.errorCode !== ErrorCode.NONE && !isRetriable(found.errorCode)) throw new KafkaError(found.errorCode, `topic "${topic}"`);
         await (this.producerIdInit ??= this.initProducerId());
         // A topic the broker just auto-created may show no partitions yet: ask again until it has them.
         const info = await this.cluster.retry(`metadata for topic "${topic}"`, async (n) => {

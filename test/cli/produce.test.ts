@@ -180,6 +180,7 @@ describe('gregor produce', () => {
     const t = await topic('cli-errors', 3);
     const missing = uniqueName('missing');
     expect(await runCli(['produce', missing, ...b], { input: 'x\n' })).toEqual({ code: 1, stdout: '', stderr: `error: topic "${missing}" does not exist\n` });
+    expect(await runCli(['produce', ...b, '-f', '%t %v\\n'], { input: `${missing} x\n` })).toEqual({ code: 1, stdout: '', stderr: `error: topic "${missing}" does not exist\n` });
     const port = await getFreePort();
     expect(await runCli(['produce', t, '-b', `127.0.0.1:${port}`], { input: 'x\n' })).toEqual({
       code: 1,
@@ -211,12 +212,22 @@ describe('gregor produce', () => {
     expect((await runCli(['produce', t, ...b, '-H', 'novalue'], { input: 'x\n' })).stderr).toBe('error: bad header "novalue": use -H key=value\n');
   });
 
-  it('--allow-auto-create lets the broker create the topic when it may', async () => {
+  it('a missing topic is created when the broker allows it, unless --no-auto-create', async () => {
     const other = await startGregor(['--config', 'num.partitions=2']);
     try {
       const t = uniqueName('cli-auto');
-      const res = await runCli(['produce', t, '-b', other.bootstrap, '--allow-auto-create', '-v', '-p', '1'], { input: 'x\n' });
+      expect(await runCli(['produce', t, '-b', other.bootstrap, '--no-auto-create'], { input: 'x\n' })).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `error: topic "${t}" does not exist\n`,
+      });
+      const res = await runCli(['produce', t, '-b', other.bootstrap, '-v', '-p', '1'], { input: 'x\n' });
       expect(res).toEqual({ code: 0, stdout: `${t} 1 0\n`, stderr: '' });
+      // --format '%t …' names topics per record; those are created (or refused) the same way.
+      const t2 = uniqueName('cli-auto-t');
+      const viaFormat = await runCli(['produce', '-b', other.bootstrap, '-f', '%t %v\\n', '-v'], { input: `${t2} a\n${t2} b\n` });
+      expect(viaFormat.code, viaFormat.stderr).toBe(0);
+      expect(viaFormat.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual([t2, t2]);
     } finally {
       await other.stop();
     }

@@ -5,11 +5,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Cluster } from '../../client/cluster.js';
-import { TopicNotFoundError } from '../../client/cluster.js';
 import { UsageError } from '../../client/errors.js';
 import { Producer, type Acks, type DeliveryReport } from '../../client/producer.js';
 import type { CompressionType } from '../../protocol/records/constants.js';
-import { ErrorCode } from '../../protocol/index.js';
 import { toJson } from '../output.js';
 import { FormatParser } from './format-parser.js';
 import { startProgress, type Progress } from './progress.js';
@@ -48,17 +46,6 @@ function parserFor(o: ProduceCommandOptions): RecordParser {
   if (o.format !== undefined) return new FormatParser(o.format);
   if (o.json) return new JsonLineParser();
   return new LineParser(o.keyDelimiter);
-}
-
-/** Fails at once, with the connection's own words, when no bootstrap broker answers or the topic is missing. */
-async function checkTopic(cluster: Cluster, topic: string, allowAutoCreate: boolean): Promise<void> {
-  const response = await cluster.refreshMetadata([topic], { allowAutoCreate });
-  const t = response.topics.find((x) => x.name === topic);
-  if (t === undefined || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new TopicNotFoundError(topic);
-  if (t.errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED || t.errorCode === ErrorCode.INVALID_TOPIC_EXCEPTION) {
-    const { KafkaError } = await import('../../client/errors.js');
-    throw new KafkaError(t.errorCode, `topic "${topic}"`);
-  }
 }
 
 export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Promise<void> {
@@ -107,7 +94,6 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
   producer.explicitIdempotence = o.idempotent === true;
 
   if (o.topic !== undefined) {
-    await checkTopic(cluster, o.topic, o.allowAutoCreate);
     await producer.prepare(o.topic);
     const n = producer.partitionCount(o.topic)!;
     if (o.partition !== undefined && o.partition >= n) {

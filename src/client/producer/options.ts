@@ -37,7 +37,10 @@ export interface ProducerOptions {
   deliveryTimeoutMs?: number;
   /** retry.backoff.ms (default 100). */
   retryBackoffMs?: number;
-  /** Create the topic on first use when the broker allows it (auto.create.topics.enable). Default false. */
+  /**
+   * allow.auto.create.topics: ask the broker to create a missing topic (it does when auto.create.topics.enable).
+   * Default true, as in Kafka's producer.
+   */
   allowAutoCreate?: boolean;
 }
 
@@ -52,7 +55,7 @@ export const PRODUCER_DEFAULTS = {
   requestTimeoutMs: 30_000,
   deliveryTimeoutMs: 120_000,
   retryBackoffMs: 100,
-  allowAutoCreate: false,
+  allowAutoCreate: true,
 };
 
 export type ResolvedProducerOptions = typeof PRODUCER_DEFAULTS & { idempotent: boolean };
