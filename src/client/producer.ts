@@ -282,6 +282,13 @@ export class Producer {
       const leader = this.cluster.topics.get(q.topic)?.partitions[q.partition]?.leader ?? -1;
       if (leader < 0) {
         unknownLeader = true;
+        // A partition that stays without a leader fails its batches once delivery.timeout.ms is over.
+        const first = q.ready[0]!;
+        if (now - first.sealedAt > this.options.deliveryTimeoutMs) {
+          q.ready.shift();
+          q.inFlight++;
+          this.completeWithError(first, new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `producing to topic "${q.topic}" partition ${q.partition}`));
+        }
         continue;
       }
       let list = byNode.get(leader);
@@ -308,6 +315,7 @@ export class Producer {
         const batch = q.ready.shift();
         if (batch === undefined) continue;
         q.inFlight++;
+        batch.attempts++;
         this.completeWithError(batch, err as Error);
       }
       return;
@@ -405,7 +413,7 @@ export class Producer {
       const code = err instanceof KafkaError ? err.code : ErrorCode.NETWORK_EXCEPTION;
       if (err instanceof ConnectionError || needsMetadataRefresh(code)) this.refreshMetadata();
     } else {
-      if (retriable && expired) err.message = `${err.message} (gave up after ${batch.attempts} attempts)`;
+      if (retriable && expired) err.message = `${err.message} (gave up after ${batch.attempts} attempt${batch.attempts === 1 ? '' : 's'})`;
       this.error ??= err;
       this.release(batch);
       this.onDelivery?.({ topic: q.topic, partition: q.partition, baseOffset: -1n, count: batch.count, error: err });
