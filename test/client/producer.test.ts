@@ -257,6 +257,21 @@ describe('producer', () => {
     expect(() => p.send({ topic, partition: 1, value: enc('later') })).toThrow(KafkaError);
   });
 
+  it('gives up with the connection error once delivery.timeout.ms is over when the broker goes away', async () => {
+    const other = await startGregor();
+    const c = new Cluster({ brokers: other.bootstrap, retryDeadlineMs: 1000 });
+    clusters.push(c);
+    const p = new Producer(c, { deliveryTimeoutMs: 1500, requestTimeoutMs: 1000 });
+    const topic = uniqueName('prod-gone');
+    await p.prepare(topic);
+    await other.stop();
+    p.send({ topic, value: enc('lost') });
+    const started = Date.now();
+    const err = await p.flush().then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).toMatch(/^could not connect to .*: connection refused \(gave up after \d+ attempts?\)$/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('sends only Produce v3+ (magic 2) and lets the connection pick the version', async () => {
     const c = cluster();
     const conn = await c.anyConnection();
