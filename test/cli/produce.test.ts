@@ -2,6 +2,7 @@
  * `gregor produce` as a shell user runs it (runCli: the built CLI, stdin in, stdout/stderr/exit code out), read
  * back with kcat, and its key placement compared with kafkajs's.
  */
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { partitionForKey } from '../../src/client/partitioner.js';
 import { runCli } from '../helpers/cli.js';
 import { requireClient } from '../helpers/debian-clients.js';
 import { getFreePort } from '../helpers/free-port.js';
-import { startGregor, uniqueName, type GregorProcess } from '../helpers/gregor-server.js';
+import { BIN, startGregor, uniqueName, type GregorProcess } from '../helpers/gregor-server.js';
 import { createTopics } from '../clients/suite.js';
 import { run } from '../clients/support.js';
 
@@ -231,6 +232,21 @@ describe('gregor produce', () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it('Ctrl-C stops reading, delivers what was read, and exits 130', async () => {
+    const t = await topic('cli-sigint', 1);
+    const child = spawn(process.execPath, [BIN, 'produce', t, ...b, '-v'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stdin.write('one\ntwo\n');
+    while (!stdout.includes(`${t} 0 1\n`)) await new Promise((r) => setTimeout(r, 20));
+    child.stdin.write('three\n');
+    while (!stdout.includes(`${t} 0 2\n`)) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toBe(`${t} 0 0\n${t} 0 1\n${t} 0 2\n`);
   });
 
   it('gregor help produce shows examples', async () => {

@@ -123,22 +123,36 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
     records.length = 0;
   };
 
+  // Ctrl-C stops reading; what was read is still delivered (as kcat does), then the exit code says 130.
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    source.destroy();
+  };
+  process.once('SIGINT', onSigint);
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      const buf = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
-      const used = parser.parse(buf, false, records);
-      tail = buf.subarray(used);
-      await sendAll();
-      progress?.update(count, bytes);
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        const buf = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+        const used = parser.parse(buf, false, records);
+        tail = buf.subarray(used);
+        await sendAll();
+        progress?.update(count, bytes);
+      }
+    } catch (err) {
+      if (!interrupted) throw err;
     }
-    if (tail.length > 0) parser.parse(tail, true, records);
+    if (tail.length > 0 && !interrupted) parser.parse(tail, true, records);
     await sendAll();
     await producer.flush();
+    if (interrupted) process.exitCode = 130;
   } catch (err) {
     producer.abort(err as Error);
     throw err;
   } finally {
+    process.off('SIGINT', onSigint);
     progress?.stop(count, bytes);
     flushPending();
   }
