@@ -19,7 +19,7 @@ const show = (r: ParsedRecord) => ({
 function parseIn(make: () => RecordParser, pieces: Buffer[]): ReturnType<typeof show>[] {
   const parser = make();
   const out: ParsedRecord[] = [];
-  let tail = Buffer.alloc(0);
+  let tail: Buffer = Buffer.alloc(0);
   for (const piece of pieces) {
     const buf = tail.length > 0 ? Buffer.concat([tail, piece]) : piece;
     tail = buf.subarray(parser.parse(buf, false, out));
