@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../src/client/partitioner.js';
+import { RawClient } from '../broker/raw-client.js';
 import { runCli } from '../helpers/cli.js';
 import { requireClient } from '../helpers/debian-clients.js';
 import { getFreePort } from '../helpers/free-port.js';
@@ -164,6 +165,21 @@ describe('gregor produce', () => {
     expect(bad).toMatchObject({ code: 1, stderr: 'error: bad --acks "2" (use all, -1, 1 or 0)\n' });
     const conflict = await runCli(['produce', t, ...b, '--acks', '1', '--idempotence'], { input: 'e\n' });
     expect(conflict).toMatchObject({ code: 1, stderr: 'error: idempotence needs acks=all (-1), not acks=1\n' });
+  });
+
+  it('is idempotent by default (DescribeProducers shows its producer id and last sequence); --acks 1 is not', async () => {
+    const t = await topic('cli-idem', 1);
+    expect((await runCli(['produce', t, ...b], { input: 'a\nb\nc\n' })).code).toBe(0);
+    expect((await runCli(['produce', t, ...b, '--acks', '1'], { input: 'd\n' })).code).toBe(0);
+    const raw = await RawClient.connect(gregor.port);
+    try {
+      const d = await raw.request(61, 0, { topics: [{ name: t, partitionIndexes: [0] }] });
+      const producers = d.topics[0].partitions[0].activeProducers;
+      expect(producers).toEqual([expect.objectContaining({ producerEpoch: 0, lastSequence: 2 })]);
+      expect(producers[0].producerId).toBeGreaterThanOrEqual(0n);
+    } finally {
+      raw.close();
+    }
   });
 
   it('--file reads a file', async (ctx) => {
