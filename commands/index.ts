@@ -15,6 +15,7 @@ import GroupDescribeCommand from './group/describe.js';
 import GroupListCommand from './group/list.js';
 import GroupResetOffsetsCommand from './group/reset-offsets.js';
 import HelpCommand from './help.js';
+import ProduceCommand from './produce.js';
 import ServeCommand from './serve.js';
 import TopicAddPartitionsCommand from './topic/add-partitions.js';
 import TopicAlterConfigCommand from './topic/alter-config.js';
@@ -31,6 +32,7 @@ export const commands: Record<string, Command.Class> = {
   'group:list': GroupListCommand,
   'group:reset-offsets': GroupResetOffsetsCommand,
   help: HelpCommand,
+  produce: ProduceCommand,
   serve: ServeCommand,
   'topic:add-partitions': TopicAddPartitionsCommand,
   'topic:alter-config': TopicAlterConfigCommand,
