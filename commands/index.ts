@@ -9,11 +9,13 @@
  * Every command module listed here is imported on every start: keep their top-level imports light.
  */
 import type { Command } from '@oclif/core';
+import ConsumeCommand from './consume.js';
 import HelpCommand from './help.js';
 import ServeCommand from './serve.js';
 import VersionCommand from './version.js';
 
 export const commands: Record<string, Command.Class> = {
+  consume: ConsumeCommand,
   help: HelpCommand,
   serve: ServeCommand,
   version: VersionCommand,
