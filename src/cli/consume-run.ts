@@ -65,7 +65,7 @@ export async function runConsume(cluster: Cluster, settings: ConsumeSettings, st
   process.on('SIGTERM', onSignal);
   try {
     if (settings.group !== undefined) {
-      const { runGroupConsumer } = await import('./consume-group.js');
+      const { runGroupConsumer } = await import('../client/group/group-consumer.js');
       await runGroupConsumer(cluster, consumer, {
         group: settings.group,
         topics: settings.topics,
