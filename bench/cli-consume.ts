@@ -28,7 +28,7 @@ function time(cmd: string, args: string[], stdout: 'ignore' | number = 'ignore')
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', stdout, 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
