@@ -57,6 +57,31 @@ export interface Assigned {
   offset: bigint;
 }
 
+interface Asked {
+  state: PartitionState;
+  epoch: number;
+  position: bigint;
+}
+
+interface InFlight {
+  response: Promise<FetchResponse>;
+  asked: Map<string, Asked>;
+}
+
+/** The offset after the last complete batch of a partition's records, undefined when there is none. */
+function nextOffsetAfter(records: Buffer | null): bigint | undefined {
+  if (records === null) return undefined;
+  let next: bigint | undefined;
+  for (let pos = 0; records.length - pos >= 17; ) {
+    const size = 12 + records.readInt32BE(pos + 8);
+    if (size > records.length - pos) break;
+    // Magic 2: base offset + last offset delta; magic 0/1: the entry's offset is its (last) record's.
+    next = records.readInt8(pos + 16) >= 2 ? records.readBigInt64BE(pos) + BigInt(records.readInt32BE(pos + 23)) + 1n : records.readBigInt64BE(pos) + 1n;
+    pos += size;
+  }
+  return next;
+}
+
 export class Consumer {
   readonly options: Required<Omit<ConsumerOptions, 'onBatchDone'>> & Pick<ConsumerOptions, 'onBatchDone'>;
   readonly assigned = new Map<string, PartitionState>();
@@ -186,15 +211,35 @@ export class Consumer {
     return out;
   }
 
+  /**
+   * Sends a Fetch for the partitions this node leads, each at its position, or at `ahead`'s offset for those in
+   * it (a prefetch: the position the records now in hand will leave it at).
+   */
+  private startFetch(nodeId: number, ahead?: Map<string, bigint>): InFlight | undefined {
+    const parts = this.partitionsLedBy(nodeId);
+    if (parts.length === 0) return undefined;
+    const asked = new Map<string, Asked>();
+    for (const s of parts) {
+      const key = partitionKey(s.topic, s.partition);
+      asked.set(key, { state: s, epoch: s.epoch, position: ahead?.get(key) ?? s.position });
+    }
+    const response = this.fetch(nodeId, [...asked.values()]);
+    // Awaited later, or dropped when the loop ends first: never an unhandled rejection.
+    response.catch(() => undefined);
+    return { response, asked };
+  }
+
   private async leaderLoop(nodeId: number): Promise<void> {
     let backoff = this.cluster.options.retryBackoffMs;
+    let prefetched: InFlight | undefined;
     while (!this.stopped) {
-      const parts = this.partitionsLedBy(nodeId);
-      if (parts.length === 0) return;
-      const asked = new Map(parts.map((s) => [partitionKey(s.topic, s.partition), { state: s, epoch: s.epoch, position: s.position }]));
+      const current = prefetched ?? this.startFetch(nodeId);
+      prefetched = undefined;
+      if (current === undefined) return;
+      const asked = current.asked;
       let response: FetchResponse;
       try {
-        response = await this.fetch(nodeId, parts);
+        response = await current.response;
       } catch (err) {
         if (!(err instanceof ConnectionError) || this.stopped) throw err;
         await sleep(backoff);
@@ -209,6 +254,9 @@ export class Consumer {
         await sleep(backoff);
         continue;
       }
+      // The next Fetch leaves before these records are printed, so the broker reads while we write.
+      const ahead = this.positionsAfter(response, asked);
+      if (ahead !== undefined && !this.stopped) prefetched = this.startFetch(nodeId, ahead);
       let stale = false;
       for (const t of response.responses) {
         for (const p of t.partitions) {
@@ -262,6 +310,25 @@ export class Consumer {
     }
   }
 
+  /**
+   * Where each partition will be once this response's complete batches are handed out (the offset after the
+   * last one), or undefined when some partition failed: then the next Fetch waits for the errors' handling.
+   */
+  private positionsAfter(response: FetchResponse, asked: Map<string, Asked>): Map<string, bigint> | undefined {
+    const out = new Map<string, bigint>();
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        if (p.errorCode !== ErrorCode.NONE) return undefined;
+        const key = partitionKey(t.topic, p.partitionIndex);
+        const ask = asked.get(key);
+        if (ask === undefined) continue;
+        const next = nextOffsetAfter(p.records);
+        if (next !== undefined && next > ask.position) out.set(key, next);
+      }
+    }
+    return out;
+  }
+
   private checkAllAtEnd(): void {
     if (!this.options.exitAtEnd || this.assigned.size === 0) return;
     for (const s of this.assigned.values()) if (!s.atEnd) return;
@@ -285,12 +352,12 @@ export class Consumer {
       });
   }
 
-  private fetch(nodeId: number, parts: PartitionState[]): Promise<FetchResponse> {
-    const byTopic = new Map<string, PartitionState[]>();
-    for (const s of parts) {
-      let list = byTopic.get(s.topic);
-      if (list === undefined) byTopic.set(s.topic, (list = []));
-      list.push(s);
+  private fetch(nodeId: number, parts: Asked[]): Promise<FetchResponse> {
+    const byTopic = new Map<string, Asked[]>();
+    for (const a of parts) {
+      let list = byTopic.get(a.state.topic);
+      if (list === undefined) byTopic.set(a.state.topic, (list = []));
+      list.push(a);
     }
     const o = this.options;
     return this.cluster.requestNode(
@@ -307,10 +374,10 @@ export class Consumer {
         sessionEpoch: -1,
         topics: [...byTopic].map(([topic, list]) => ({
           topic,
-          partitions: list.map((s) => ({
-            partition: s.partition,
+          partitions: list.map((a) => ({
+            partition: a.state.partition,
             currentLeaderEpoch: -1,
-            fetchOffset: s.position,
+            fetchOffset: a.position,
             lastFetchedEpoch: -1,
             logStartOffset: -1n,
             partitionMaxBytes: o.partitionMaxBytes,
