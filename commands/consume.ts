@@ -3,13 +3,12 @@ import { ClientCommand, clientFlags, jsonFlag } from '../src/cli/client-command.
 
 export default class ConsumeCommand extends ClientCommand<typeof ConsumeCommand> {
   static override summary = 'Print the records of one or more topics (kcat -C / -G style).';
-  static override description = `Without --group, reads the partitions given by -p (default all) from the position -o says
-(default beginning, as kcat). With --group, joins the consumer group (KIP-848 when the broker offers it,
-else the classic protocol), starts each partition at its committed offset, or where -o says when none
-is committed (default end, as Kafka's auto.offset.reset=latest), and commits every 5 s and on exit.
-Output: the value and a newline, or -f with kcat's tokens (%t %p %o %k %s %S %K %R %T %h, \\n \\t \\\\),
-or --json lines (key and value read as UTF-8). --isolation defaults to read_uncommitted, as Kafka's
-consumer and kcat. Ctrl-C stops, commits and leaves the group, exit 0.`;
+  static override description = [
+    'Without --group: reads the partitions -p names (default all) from where -o says (default beginning, as kcat).',
+    'With --group: joins the consumer group (KIP-848 when the broker runs such groups, else the classic protocol; --group-protocol decides), starts each partition at the offset the group committed, or where -o says when it has none (default end, as Kafka\'s auto.offset.reset=latest; kcat -G instead lets -o override the committed offset), commits every 5 s, before giving partitions up, and on exit.',
+    'Output: the value and a newline (as kcat), or -f with kcat\'s tokens %t %p %o %k %s %S %K %R %T %h and escapes \\n \\r \\t \\\\ \\xXX, or --json lines {topic, partition, offset, timestamp, key, value, headers} where key, value and header values are read as UTF-8 (binary bytes that are not UTF-8 become U+FFFD; use -f for raw bytes).',
+    '--isolation defaults to read_uncommitted, as Kafka\'s consumer and kcat; read_committed hides aborted transactions and stops at the last stable offset. -e ends once every partition reached its end (high watermark, or last stable offset). Ctrl-C stops fetching, commits, leaves the group and exits 0.',
+  ].join('\n\n');
   static override examples = [
     '<%= config.bin %> consume orders -e',
     "<%= config.bin %> consume orders -o -10 -e -f '%p/%o %k=%s\\n'",

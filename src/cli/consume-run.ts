@@ -60,7 +60,12 @@ export async function runConsume(cluster: Cluster, settings: ConsumeSettings, st
     else consumer.stop();
   };
   stdout.on('error', onPipeError);
-  const onSignal = (): void => consumer.stop();
+  let signals = 0;
+  // The first Ctrl-C ends cleanly (commit, leave); a second one, for a broker that does not answer, ends now.
+  const onSignal = (): void => {
+    if (++signals > 1) process.exit(130);
+    consumer.stop();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {

@@ -222,3 +222,66 @@ describe('consumer against a broker', () => {
     }
   });
 });
+
+describe('consumer recovery', () => {
+  let gregor: GregorProcess;
+  let topic: string;
+  beforeAll(async () => {
+    gregor = await startGregor(['--config', 'num.partitions=1']);
+    topic = uniqueName('cons-recover');
+    const kcat = spawnSync('kcat', ['-P', '-b', gregor.bootstrap, '-t', topic, '-p', '0'], { input: 'r0\nr1\nr2\n' });
+    expect(kcat.status, 'kcat -P').toBe(0);
+  });
+  afterAll(async () => {
+    await gregor?.stop();
+  });
+
+  const consumeAll = async (cluster: Cluster, offset: bigint, resetPolicy: 'earliest' | 'latest'): Promise<string[]> => {
+    const got: string[] = [];
+    const consumer = new Consumer(cluster, {
+      exitAtEnd: true,
+      resetPolicy,
+      onRecord: (v) => {
+        got.push(`${v.offset}:${v.valueBuf.toString('utf8', v.valueStart, v.valueEnd)}`);
+        return true;
+      },
+    });
+    await cluster.topic(topic);
+    const run = consumer.run();
+    consumer.assign([{ topic, partition: 0, offset }]);
+    await run;
+    return got;
+  };
+
+  it('OFFSET_OUT_OF_RANGE resets the position by the reset policy', async () => {
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      expect(await consumeAll(cluster, 100n, 'earliest')).toEqual(['0:r0', '1:r1', '2:r2']);
+      expect(await consumeAll(cluster, 100n, 'latest')).toEqual([]);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('NOT_LEADER_OR_FOLLOWER refreshes metadata and fetches again', async () => {
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      const real = cluster.requestNode.bind(cluster);
+      let refused = 0;
+      vi.spyOn(cluster, 'requestNode').mockImplementation((async (nodeId: number, apiKey: number, body: unknown, options: unknown) => {
+        const response = await (real as (...a: unknown[]) => Promise<any>)(nodeId, apiKey, body, options);
+        if (apiKey === ApiKey.Fetch && refused < 2) {
+          refused++;
+          for (const t of response.responses) for (const p of t.partitions) Object.assign(p, { errorCode: 6, records: null });
+        }
+        return response;
+      }) as never);
+      const refresh = vi.spyOn(cluster, 'refreshMetadata');
+      expect(await consumeAll(cluster, 0n, 'latest')).toEqual(['0:r0', '1:r1', '2:r2']);
+      expect(refused).toBe(2);
+      expect(refresh).toHaveBeenCalled();
+    } finally {
+      await cluster.close();
+    }
+  });
+});
