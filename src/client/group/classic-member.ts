@@ -94,7 +94,10 @@ export class ClassicMember implements GroupMember {
   async run(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
-      const joined = await Promise.race([this.joinAndSync(), new Promise<null>((r) => signal.addEventListener('abort', () => r(null)))]);
+      // Joining waits for the whole group (up to the rebalance timeout): Ctrl-C must not wait with it.
+      const joining = this.joinAndSync();
+      joining.catch(() => undefined);
+      const joined = await Promise.race([joining, new Promise<null>((r) => signal.addEventListener('abort', () => r(null), { once: true }))]);
       if (joined === null) break;
       this.current = joined;
       await this.hooks.assigned(joined);
