@@ -6,6 +6,8 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, CoordinatorType } from '../../src/client/cluster.js';
+import { ApiKey } from '../../src/protocol/index.js';
 import { runCli } from '../helpers/cli.js';
 import { hasKcat, requireClient } from '../helpers/debian-clients.js';
 import { getFreePort } from '../helpers/free-port.js';
@@ -317,6 +319,30 @@ describe('gregor consume -g', () => {
       expect(offsets.partitions.find((p: any) => p.partition === 1).offset).toBe('2');
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('SIGINT with the consumer protocol: exits 0, commits, and the member has left (ConsumerGroupDescribe)', async (ctx) => {
+    requireClient('kcat', ctx);
+    const t = uniqueName('consume-sig848');
+    const group = uniqueName('g');
+    kcat(['-P', '-t', t, '-p', '2'], 'x\ny\nz\n');
+    const c = startConsume([t, '-g', group, '--group-protocol', 'consumer', '-o', 'beginning']);
+    await until(() => c.stdout() === 'x\ny\nz\n', () => `three records, got ${JSON.stringify(c.stdout())}`);
+    c.child.kill('SIGINT');
+    expect(await c.exited).toBe(0);
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const described = await cluster.requestCoordinator(CoordinatorType.Group, group, ApiKey.ConsumerGroupDescribe, { groupIds: [group], includeAuthorizedOperations: false }, (r) => r.groups[0]?.errorCode ?? 0);
+      expect(described.groups[0]!.members).toEqual([]);
+      expect(described.groups[0]!.groupState).toMatch(/^empty$/i);
+      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [t] });
+      expect(offsets.partitions.find((p: any) => p.partition === 2).offset).toBe('3');
+    } finally {
+      await admin.disconnect();
+      await cluster.close();
     }
   });
 });
