@@ -301,6 +301,40 @@ describe('gregor consume -g', () => {
     expect(await ours.exited).toBe(0);
   });
 
+  it('shares a classic group with kcat -G (librdkafka)', async (ctx) => {
+    requireClient('kcat', ctx);
+    const t = uniqueName('consume-kcatg');
+    const group = uniqueName('g');
+    kcat(['-P', '-t', t, '-p', '0'], 'seed\n');
+    const ours = startConsume([t, '-g', group, '--group-protocol', 'classic', '-f', '%p:%s\n']);
+    await until(() => assignedNow(ours).length === 3, () => `gregor's assignment: ${ours.stderr()}`);
+    const theirs = spawn('kcat', ['-b', gregor.bootstrap, '-u', '-G', group, '-f', '%p:%s\n', '-X', 'heartbeat.interval.ms=500', t]);
+    let theirOut = '';
+    let theirErr = '';
+    theirs.stdout.on('data', (d) => (theirOut += d));
+    theirs.stderr.on('data', (d) => (theirErr += d));
+    const theirExit = new Promise((resolve) => theirs.on('close', resolve));
+    try {
+      await until(
+        () => /rebalanced .*assigned: /.test(theirErr) && assignedNow(ours).length > 0 && assignedNow(ours).length < 3,
+        () => `split: gregor=${ours.stderr()} kcat=${theirErr}`,
+      );
+      const values = Array.from({ length: 30 }, (_, i) => `q${i}`);
+      for (let p = 0; p < 3; p++) kcat(['-P', '-t', t, '-p', String(p)], values.filter((_, i) => i % 3 === p).join('\n') + '\n');
+      const all = (): string[] => [...ours.stdout().split('\n'), ...theirOut.split('\n')].filter((l) => l !== '');
+      await until(() => all().length >= 30, () => `30 records, got ${all().length}: gregor=${ours.stdout()} ${ours.stderr()} kcat=${theirOut} ${theirErr}`);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(all().sort()).toEqual(values.map((v, i) => `${i % 3}:${v}`).sort());
+      expect(ours.stdout()).not.toBe('');
+      expect(theirOut).not.toBe('');
+    } finally {
+      ours.child.kill('SIGINT');
+      theirs.kill('SIGINT');
+    }
+    expect(await ours.exited).toBe(0);
+    await theirExit;
+  });
+
   it('SIGINT: exits 0, commits, and the group is Empty right after', async (ctx) => {
     requireClient('kcat', ctx);
     const t = uniqueName('consume-sig');
