@@ -249,6 +249,8 @@ describe('gregor consume -g', () => {
         expect(lines().sort()).toEqual(values.map((v, i) => `${i % 3}:${v}`).sort());
         expect(a.stdout()).not.toBe('');
         expect(b.stdout()).not.toBe('');
+        // Two gregor members agree on the incremental protocol.
+        if (protocol === 'classic') expect(a.stderr()).toMatch(/\(cooperative-sticky\), assigned/);
       } finally {
         a.child.kill('SIGINT');
         b.child.kill('SIGINT');

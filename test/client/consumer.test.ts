@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cluster } from '../../src/client/cluster.js';
 import { Consumer, READ_COMMITTED } from '../../src/client/consumer.js';
 import { decodeHeaders, newRecordView, walkRecords, type RecordView } from '../../src/client/fetched-records.js';
-import { rangeAssign, roundRobinAssign } from '../../src/client/group/assignors.js';
+import { cooperativeStickyAssign, rangeAssign, roundRobinAssign } from '../../src/client/group/assignors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../src/client/group/classic-member.js';
 import { parseOffsetSpec } from '../../src/client/start-offsets.js';
 import { OutputSink, compileFormat, printJsonLine, printValueLine } from '../../src/cli/consume-format.js';
@@ -173,10 +173,45 @@ describe('classic assignors and the consumer protocol codecs', () => {
     expect(Object.fromEntries(rr.get('b')!)).toEqual({ t: [1, 3], u: [0, 1] });
   });
 
+  it('cooperative-sticky keeps what members own, balances, and holds back partitions that change owner for a round', () => {
+    const counts = new Map([['t', 3]]);
+    const first = cooperativeStickyAssign(
+      [
+        { memberId: 'a', topics: ['t'], owned: [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }, { topic: 't', partition: 2 }], generation: 1 },
+        { memberId: 'b', topics: ['t'], owned: [], generation: -1 },
+      ],
+      counts,
+    );
+    expect(Object.fromEntries(first.get('a')!)).toEqual({ t: [0, 1] });
+    expect(Object.fromEntries(first.get('b')!)).toEqual({});
+    const second = cooperativeStickyAssign(
+      [
+        { memberId: 'a', topics: ['t'], owned: [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }], generation: 2 },
+        { memberId: 'b', topics: ['t'], owned: [], generation: 2 },
+      ],
+      counts,
+    );
+    expect(Object.fromEntries(second.get('a')!)).toEqual({ t: [0, 1] });
+    expect(Object.fromEntries(second.get('b')!)).toEqual({ t: [2] });
+    // A claim from an older generation loses to the newer one; nothing is given twice.
+    const claims = cooperativeStickyAssign(
+      [
+        { memberId: 'a', topics: ['t'], owned: [{ topic: 't', partition: 0 }], generation: 1 },
+        { memberId: 'b', topics: ['t'], owned: [{ topic: 't', partition: 0 }], generation: 3 },
+        { memberId: 'c', topics: ['t'], owned: [], generation: -1 },
+      ],
+      counts,
+    );
+    const given = [...claims.values()].flatMap((m) => m.get('t') ?? []);
+    expect(given.sort()).toEqual([0, 1, 2]);
+    expect(claims.get('b')!.get('t')).toEqual([0]);
+  });
+
   it('round-trips subscriptions and assignments with the version prefix', () => {
-    expect(decodeSubscription(encodeSubscription(['x', 'y']))).toEqual(['x', 'y']);
+    expect(decodeSubscription(encodeSubscription(['x', 'y']))).toEqual({ topics: ['x', 'y'], owned: [], generation: -1 });
+    expect(decodeSubscription(encodeSubscription(['x'], [{ topic: 'x', partition: 1 }], 7))).toEqual({ topics: ['x'], owned: [{ topic: 'x', partition: 1 }], generation: 7 });
     expect(decodeAssignment(encodeAssignment(new Map([['x', [0, 2]]])))).toEqual([{ topic: 'x', partition: 0 }, { topic: 'x', partition: 2 }]);
-    expect(encodeSubscription(['x']).readInt16BE(0)).toBe(1);
+    expect(encodeSubscription(['x']).readInt16BE(0)).toBe(2);
   });
 });
 

@@ -71,3 +71,80 @@ export const ASSIGNORS: Record<string, (members: readonly MemberSubscription[], 
   range: rangeAssign,
   roundrobin: roundRobinAssign,
 };
+
+export interface StickyMember extends MemberSubscription {
+  /** What the member owns now (from its subscription), and the generation it owned it in (-1 unknown). */
+  owned: { topic: string; partition: number }[];
+  generation: number;
+}
+
+/**
+ * CooperativeStickyAssignor's contract (KIP-429): balanced (no member holds two more partitions than another
+ * member that could take one), sticky (a member keeps what it owns while that stays balanced), and cooperative
+ * (a partition moving from one member to another is left out of this round: its owner revokes it and rejoins,
+ * and the next round gives it to the new owner). A partition claimed by two members goes to the claim of the
+ * newest generation.
+ */
+export function cooperativeStickyAssign(members: readonly StickyMember[], partitionCounts: ReadonlyMap<string, number>): GroupAssignment {
+  const sorted = [...members].sort(byMemberId);
+  const subscribed = new Map(sorted.map((m) => [m.memberId, new Set(m.topics)]));
+  const key = (t: string, p: number): string => `${t}\u0000${p}`;
+  const previousOwner = new Map<string, { memberId: string; generation: number }>();
+  for (const m of sorted) {
+    for (const tp of m.owned) {
+      const count = partitionCounts.get(tp.topic);
+      if (count === undefined || tp.partition >= count || !subscribed.get(m.memberId)!.has(tp.topic)) continue;
+      const k = key(tp.topic, tp.partition);
+      const seen = previousOwner.get(k);
+      if (seen === undefined || m.generation > seen.generation) previousOwner.set(k, { memberId: m.memberId, generation: m.generation });
+    }
+  }
+  const holding = new Map<string, string[]>(sorted.map((m) => [m.memberId, []]));
+  const all: string[] = [];
+  for (const topic of [...new Set(sorted.flatMap((m) => m.topics))].sort()) {
+    for (let p = 0; p < (partitionCounts.get(topic) ?? 0); p++) all.push(key(topic, p));
+  }
+  const unassigned: string[] = [];
+  for (const k of all) {
+    const owner = previousOwner.get(k);
+    if (owner !== undefined) holding.get(owner.memberId)!.push(k);
+    else unassigned.push(k);
+  }
+  const topicOf = (k: string): string => k.slice(0, k.lastIndexOf('\u0000'));
+  const canTake = (memberId: string, k: string): boolean => subscribed.get(memberId)!.has(topicOf(k));
+  for (const k of unassigned) {
+    let best: string | undefined;
+    for (const m of sorted) {
+      if (canTake(m.memberId, k) && (best === undefined || holding.get(m.memberId)!.length < holding.get(best)!.length)) best = m.memberId;
+    }
+    if (best !== undefined) holding.get(best)!.push(k);
+  }
+  // Move partitions from the fullest to the emptiest member that can take them until no move evens things out.
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const from of sorted) {
+      for (const to of sorted) {
+        const a = holding.get(from.memberId)!;
+        const b = holding.get(to.memberId)!;
+        if (a.length - b.length < 2) continue;
+        let i = a.length - 1;
+        while (i >= 0 && !canTake(to.memberId, a[i]!)) i--;
+        if (i < 0) continue;
+        b.push(a.splice(i, 1)[0]!);
+        moved = true;
+      }
+    }
+  }
+  const out = emptyAssignment(members);
+  for (const [memberId, keys] of holding) {
+    for (const k of keys) {
+      const owner = previousOwner.get(k);
+      // Owned by another member that is still here: it must give it up first (cooperative).
+      if (owner !== undefined && owner.memberId !== memberId && holding.has(owner.memberId)) continue;
+      const sep = k.lastIndexOf('\u0000');
+      add(out, memberId, k.slice(0, sep), Number(k.slice(sep + 1)));
+    }
+  }
+  for (const byTopic of out.values()) for (const list of byTopic.values()) list.sort((x, y) => x - y);
+  return out;
+}

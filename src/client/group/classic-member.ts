@@ -14,9 +14,9 @@ import { Reader } from '../../protocol/index.js';
 import type { Cluster } from '../cluster.js';
 import { CoordinatorType } from '../cluster.js';
 import { KafkaError } from '../errors.js';
-import { ASSIGNORS, type MemberSubscription } from './assignors.js';
+import { ASSIGNORS, cooperativeStickyAssign, type StickyMember } from './assignors.js';
 import { commitOffsets, type TopicPartitionOffset } from './offsets.js';
-import { pause, type GroupMember, type MemberHooks, type TopicPartition } from './member.js';
+import { diff, pause, type GroupMember, type MemberHooks, type TopicPartition } from './member.js';
 
 export interface ClassicOptions {
   sessionTimeoutMs?: number;
@@ -24,19 +24,38 @@ export interface ClassicOptions {
   heartbeatIntervalMs?: number;
 }
 
-const SUBSCRIPTION_VERSION = 1;
+/** v2: owned partitions (KIP-429) and the generation they were owned in, for the cooperative-sticky leader. */
+const SUBSCRIPTION_VERSION = 2;
 
-export function encodeSubscription(topics: string[]): Buffer {
-  const body = ConsumerProtocolSubscription.encode(SUBSCRIPTION_VERSION, { topics, userData: null, ownedPartitions: [] });
+export interface Subscription {
+  topics: string[];
+  owned: TopicPartition[];
+  generation: number;
+}
+
+export function encodeSubscription(topics: string[], owned: readonly TopicPartition[] = [], generation = -1): Buffer {
+  const byTopic = new Map<string, number[]>();
+  for (const p of owned) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+  const body = ConsumerProtocolSubscription.encode(SUBSCRIPTION_VERSION, {
+    topics,
+    userData: null,
+    ownedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    generationId: generation,
+  });
   const head = Buffer.alloc(2);
   head.writeInt16BE(SUBSCRIPTION_VERSION);
   return Buffer.concat([head, body]);
 }
 
 /** Kafka's ConsumerProtocol: an int16 version, then the struct; newer versions read as the newest we know. */
-export function decodeSubscription(buf: Buffer): string[] {
+export function decodeSubscription(buf: Buffer): Subscription {
   const version = Math.min(buf.readInt16BE(0), ConsumerProtocolSubscription.maxVersion);
-  return ConsumerProtocolSubscription.read(new Reader(buf, 2), version).topics;
+  const s = ConsumerProtocolSubscription.read(new Reader(buf, 2), version);
+  return {
+    topics: s.topics,
+    owned: s.ownedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))),
+    generation: version >= 2 ? s.generationId : -1,
+  };
 }
 
 export function encodeAssignment(byTopic: Map<string, number[]>): Buffer {
@@ -56,11 +75,14 @@ export function decodeAssignment(buf: Buffer): TopicPartition[] {
   return a.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
 }
 
+const COOPERATIVE = 'cooperative-sticky';
+
 type Outcome = 'rebalance' | 'fenced' | 'stop';
 
 export class ClassicMember implements GroupMember {
   private memberId = '';
   private generationId = -1;
+  private protocolName: string | null = null;
   private current: TopicPartition[] = [];
   private readonly abort = new AbortController();
   private readonly sessionTimeoutMs: number;
@@ -99,14 +121,25 @@ export class ClassicMember implements GroupMember {
       joining.catch(() => undefined);
       const joined = await Promise.race([joining, new Promise<null>((r) => signal.addEventListener('abort', () => r(null), { once: true }))]);
       if (joined === null) break;
-      this.current = joined;
-      await this.hooks.assigned(joined);
+      // Eager (range, roundrobin): everything was given up before rejoining, so this is all new. Cooperative:
+      // keep what stays, give up what moved (then rejoin at once so that its new owner gets it), take what is new.
+      const revoked = diff(this.current, joined);
+      const added = diff(joined, this.current);
+      if (revoked.length > 0) {
+        this.current = diff(this.current, revoked);
+        await this.hooks.revoked(revoked);
+      }
+      if (added.length > 0) {
+        this.current = [...this.current, ...added];
+        await this.hooks.assigned(added);
+      }
+      if (revoked.length > 0) continue;
       const outcome = await this.heartbeatUntilChange();
       if (outcome === 'fenced') {
         const lost = this.current;
         this.current = [];
         this.hooks.lost(lost);
-      } else if (outcome === 'rebalance') {
+      } else if (outcome === 'rebalance' && this.protocolName !== COOPERATIVE) {
         await this.giveUp();
       }
     }
@@ -138,7 +171,7 @@ export class ClassicMember implements GroupMember {
   /** Joins (again) and returns this member's assignment. */
   private async joinAndSync(): Promise<TopicPartition[]> {
     for (;;) {
-      const metadata = encodeSubscription(this.topics);
+      const metadata = encodeSubscription(this.topics, this.current, this.generationId);
       const join = await this.request(
         ApiKey.JoinGroup,
         {
@@ -149,6 +182,7 @@ export class ClassicMember implements GroupMember {
           groupInstanceId: null,
           protocolType: 'consumer',
           protocols: [
+            { name: COOPERATIVE, metadata },
             { name: 'range', metadata },
             { name: 'roundrobin', metadata },
           ],
@@ -168,6 +202,7 @@ export class ClassicMember implements GroupMember {
       if (join.errorCode !== ErrorCode.NONE) throw new KafkaError(join.errorCode, `joining group "${this.groupId}"`);
       this.memberId = join.memberId;
       this.generationId = join.generationId;
+      this.protocolName = join.protocolName;
       const assignments = join.leader === join.memberId ? await this.assign(join) : [];
       const sync = await this.request(
         ApiKey.SyncGroup,
@@ -190,7 +225,7 @@ export class ClassicMember implements GroupMember {
       if (sync.errorCode !== ErrorCode.NONE) throw new KafkaError(sync.errorCode, `syncing group "${this.groupId}"`);
       const mine = decodeAssignment(sync.assignment);
       this.hooks.log?.(
-        `group "${this.groupId}": generation ${this.generationId}, assigned ${mine.map((p) => `${p.topic}-${p.partition}`).join(', ') || 'nothing'}`,
+        `group "${this.groupId}": generation ${this.generationId} (${this.protocolName ?? '?'}), assigned ${mine.map((p) => `${p.topic}-${p.partition}`).join(', ') || 'nothing'}`,
       );
       return mine;
     }
@@ -198,7 +233,10 @@ export class ClassicMember implements GroupMember {
 
   /** The leader's job: every member's subscription, the partition counts, the chosen assignor. */
   private async assign(join: JoinGroupResponse): Promise<{ memberId: string; assignment: Buffer }[]> {
-    const members: MemberSubscription[] = join.members.map((m) => ({ memberId: m.memberId, topics: decodeSubscription(m.metadata) }));
+    const members: StickyMember[] = join.members.map((m) => {
+      const sub = decodeSubscription(m.metadata);
+      return { memberId: m.memberId, topics: sub.topics, owned: sub.owned, generation: sub.generation };
+    });
     const topics = [...new Set(members.flatMap((m) => m.topics))];
     const counts = new Map<string, number>();
     await this.cluster.refreshMetadata(topics);
@@ -206,8 +244,8 @@ export class ClassicMember implements GroupMember {
       const info = this.cluster.topics.get(t);
       if (info !== undefined) counts.set(t, info.partitions.length);
     }
-    const assignor = ASSIGNORS[join.protocolName ?? 'range'] ?? ASSIGNORS.range!;
-    const result = assignor(members, counts);
+    const result =
+      join.protocolName === COOPERATIVE ? cooperativeStickyAssign(members, counts) : (ASSIGNORS[join.protocolName ?? 'range'] ?? ASSIGNORS.range!)(members, counts);
     return [...result].map(([memberId, byTopic]) => ({ memberId, assignment: encodeAssignment(byTopic) }));
   }
 
