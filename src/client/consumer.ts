@@ -258,6 +258,7 @@ export class Consumer {
       const ahead = this.positionsAfter(response, asked);
       if (ahead !== undefined && !this.stopped) prefetched = this.startFetch(nodeId, ahead);
       let stale = false;
+      let pauseBeforeNext = false;
       for (const t of response.responses) {
         for (const p of t.partitions) {
           const ask = asked.get(partitionKey(t.topic, p.partitionIndex));
@@ -276,6 +277,7 @@ export class Consumer {
             }
             const err = new KafkaError(p.errorCode, `fetching ${s.topic}-${s.partition}`);
             if (!err.retriable) throw err;
+            pauseBeforeNext = true;
             continue;
           }
           const result = walkRecords(
@@ -306,6 +308,9 @@ export class Consumer {
       if (stale) {
         this.refreshMetadata();
         await this.refreshing;
+      } else if (pauseBeforeNext) {
+        // A retriable error the broker answers at once (not a stale leader): do not spin on it.
+        await sleep(backoff);
       }
     }
   }
