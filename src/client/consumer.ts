@@ -63,6 +63,19 @@ interface Asked {
   position: bigint;
 }
 
+interface SentPartition {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+/** A fetch session with one broker: its id, the next epoch, and the offsets the broker holds for us. */
+interface FetchSession {
+  id: number;
+  epoch: number;
+  sent: Map<string, SentPartition>;
+}
+
 interface InFlight {
   response: Promise<FetchResponse>;
   asked: Map<string, Asked>;
@@ -86,6 +99,7 @@ export class Consumer {
   readonly options: Required<Omit<ConsumerOptions, 'onBatchDone'>> & Pick<ConsumerOptions, 'onBatchDone'>;
   readonly assigned = new Map<string, PartitionState>();
   private readonly loops = new Map<number, Promise<void>>();
+  private readonly sessions = new Map<number, FetchSession>();
   private stopped = false;
   private failure: Error | undefined;
   private finish: (() => void) | undefined;
@@ -223,9 +237,26 @@ export class Consumer {
       const key = partitionKey(s.topic, s.partition);
       asked.set(key, { state: s, epoch: s.epoch, position: ahead?.get(key) ?? s.position });
     }
-    const response = this.fetch(nodeId, [...asked.values()]);
-    // Awaited later, or dropped when the loop ends first: never an unhandled rejection.
-    response.catch(() => undefined);
+    const session = this.sessions.get(nodeId) ?? { id: 0, epoch: 0, sent: new Map<string, SentPartition>() };
+    this.sessions.set(nodeId, session);
+    const full = session.epoch === 0;
+    // A full request names every partition; an incremental one only those whose offset moved, and forgets
+    // those no longer fetched here.
+    const send = [...asked.values()].filter((a) => full || session.sent.get(partitionKey(a.state.topic, a.state.partition))?.offset !== a.position);
+    const forget = full ? [] : [...session.sent.entries()].filter(([key]) => !asked.has(key)).map(([, p]) => p);
+    if (full) session.sent.clear();
+    for (const a of send) session.sent.set(partitionKey(a.state.topic, a.state.partition), { topic: a.state.topic, partition: a.state.partition, offset: a.position });
+    for (const p of forget) session.sent.delete(partitionKey(p.topic, p.partition));
+    const response = this.fetch(nodeId, send, forget, session);
+    response.then(
+      (r) => {
+        if (r.errorCode !== ErrorCode.NONE) this.sessions.delete(nodeId);
+        else if (full) session.id = r.sessionId;
+        // The broker made no session (sessionId 0, or a broker before v7): every request stays a full one.
+        session.epoch = session.id === 0 ? 0 : session.epoch >= 0x7fffffff ? 1 : session.epoch + 1;
+      },
+      () => this.sessions.delete(nodeId),
+    );
     return { response, asked };
   }
 
@@ -357,13 +388,15 @@ export class Consumer {
       });
   }
 
-  private fetch(nodeId: number, parts: Asked[]): Promise<FetchResponse> {
+  private fetch(nodeId: number, parts: Asked[], forget: SentPartition[], session: FetchSession): Promise<FetchResponse> {
     const byTopic = new Map<string, Asked[]>();
     for (const a of parts) {
       let list = byTopic.get(a.state.topic);
       if (list === undefined) byTopic.set(a.state.topic, (list = []));
       list.push(a);
     }
+    const forgotten = new Map<string, number[]>();
+    for (const p of forget) forgotten.set(p.topic, [...(forgotten.get(p.topic) ?? []), p.partition]);
     const o = this.options;
     return this.cluster.requestNode(
       nodeId,
@@ -374,9 +407,9 @@ export class Consumer {
         minBytes: o.minBytes,
         maxBytes: o.maxBytes,
         isolationLevel: o.isolationLevel,
-        // No fetch session: epoch -1 asks for a full fetch every time (simple, and right after any reassignment).
-        sessionId: 0,
-        sessionEpoch: -1,
+        // KIP-227: epoch 0 opens a session with a full request; later ones send only what changed.
+        sessionId: session.id,
+        sessionEpoch: session.epoch,
         topics: [...byTopic].map(([topic, list]) => ({
           topic,
           partitions: list.map((a) => ({
@@ -388,7 +421,7 @@ export class Consumer {
             partitionMaxBytes: o.partitionMaxBytes,
           })),
         })),
-        forgottenTopicsData: [],
+        forgottenTopicsData: [...forgotten].map(([topic, partitions]) => ({ topic, partitions })),
         rackId: '',
       },
       { minVersion: o.isolationLevel === READ_COMMITTED ? 4 : 0, timeoutMs: this.cluster.options.requestTimeoutMs + o.maxWaitMs },

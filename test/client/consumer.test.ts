@@ -319,4 +319,39 @@ describe('consumer recovery', () => {
       await cluster.close();
     }
   });
+
+  it('opens a fetch session: later Fetches are incremental, and records that arrive meanwhile are delivered', async () => {
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      const spy = vi.spyOn(cluster, 'requestNode');
+      const got: string[] = [];
+      const consumer = new Consumer(cluster, {
+        onRecord: (v) => {
+          got.push(v.valueBuf.toString('utf8', v.valueStart, v.valueEnd));
+          return got.length < 4;
+        },
+      });
+      await cluster.topic(topic);
+      const run = consumer.run();
+      consumer.assign([{ topic, partition: 0, offset: 0n }]);
+      const deadline = Date.now() + 10_000;
+      while (spy.mock.calls.filter((c) => c[1] === ApiKey.Fetch).length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      spawnSync('kcat', ['-P', '-b', gregor.bootstrap, '-t', topic, '-p', '0'], { input: 'late\n' });
+      await run;
+      expect(got).toEqual(['r0', 'r1', 'r2', 'late']);
+      const bodies = spy.mock.calls.filter((c) => c[1] === ApiKey.Fetch).map((c) => c[2] as { sessionId: number; sessionEpoch: number; topics: unknown[] });
+      expect(bodies[0]).toMatchObject({ sessionId: 0, sessionEpoch: 0 });
+      expect(bodies[0]!.topics).toHaveLength(1);
+      const later = bodies.slice(2);
+      expect(later.length).toBeGreaterThan(0);
+      for (const b of later) {
+        expect(b.sessionId).not.toBe(0);
+        expect(b.sessionEpoch).toBeGreaterThan(0);
+      }
+      // Nothing moved while waiting at the end: the incremental request names no partition.
+      expect(later.some((b) => b.topics.length === 0)).toBe(true);
+    } finally {
+      await cluster.close();
+    }
+  });
 });
