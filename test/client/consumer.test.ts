@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cluster } from '../../src/client/cluster.js';
 import { Consumer, READ_COMMITTED } from '../../src/client/consumer.js';
 import { decodeHeaders, newRecordView, walkRecords, type RecordView } from '../../src/client/fetched-records.js';
+import { runGroupConsumer } from '../../src/client/group/group-consumer.js';
 import { cooperativeStickyAssign, rangeAssign, roundRobinAssign } from '../../src/client/group/assignors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../src/client/group/classic-member.js';
 import { parseOffsetSpec } from '../../src/client/start-offsets.js';
@@ -350,6 +351,38 @@ describe('consumer recovery', () => {
       }
       // Nothing moved while waiting at the end: the incremental request names no partition.
       expect(later.some((b) => b.topics.length === 0)).toBe(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('falls back to the classic group protocol when the broker does not run KIP-848 groups', async () => {
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      const real = cluster.requestCoordinator.bind(cluster);
+      const apis: number[] = [];
+      vi.spyOn(cluster, 'requestCoordinator').mockImplementation((async (...args: unknown[]) => {
+        const apiKey = args[2] as number;
+        apis.push(apiKey);
+        // What a broker with group.version 0 answers.
+        if (apiKey === ApiKey.ConsumerGroupHeartbeat) {
+          return { throttleTimeMs: 0, errorCode: 35, errorMessage: 'The new group coordinator is not enabled', memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null };
+        }
+        return (real as (...a: unknown[]) => Promise<unknown>)(...args);
+      }) as never);
+      const got: string[] = [];
+      const consumer = new Consumer(cluster, {
+        exitAtEnd: true,
+        onRecord: (v) => {
+          got.push(v.valueBuf.toString('utf8', v.valueStart, v.valueEnd));
+          return true;
+        },
+      });
+      await runGroupConsumer(cluster, consumer, { group: uniqueName('g'), topics: [topic], spec: { kind: 'beginning' }, isolationLevel: 0 });
+      expect(got.slice(0, 3)).toEqual(['r0', 'r1', 'r2']);
+      expect(apis).toContain(ApiKey.JoinGroup);
+      expect(apis).toContain(ApiKey.OffsetCommit);
+      expect(apis).toContain(ApiKey.LeaveGroup);
     } finally {
       await cluster.close();
     }
