@@ -9,6 +9,7 @@
  * Every command module listed here is imported on every start: keep their top-level imports light.
  */
 import type { Command } from '@oclif/core';
+import ConsumeCommand from './consume.js';
 import GroupDeleteOffsetsCommand from './group/delete-offsets.js';
 import GroupDeleteCommand from './group/delete.js';
 import GroupDescribeCommand from './group/describe.js';
@@ -26,8 +27,9 @@ import TopicListCommand from './topic/list.js';
 import VersionCommand from './version.js';
 
 export const commands: Record<string, Command.Class> = {
-  'group:delete': GroupDeleteCommand,
+  consume: ConsumeCommand,
   'group:delete-offsets': GroupDeleteOffsetsCommand,
+  'group:delete': GroupDeleteCommand,
   'group:describe': GroupDescribeCommand,
   'group:list': GroupListCommand,
   'group:reset-offsets': GroupResetOffsetsCommand,
