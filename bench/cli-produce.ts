@@ -4,13 +4,13 @@
 //   BENCH_BYTES (default 200000000; 1000000000 for the 1 GB figure), BENCH_PARTITIONS (default 3),
 //   BENCH_CODEC (default none; gregor -z and kcat -z compression.codec), BENCH_RUNS (default 1),
 //   BENCH_PROFILE=1 writes a --cpu-prof profile of gregor produce to the work folder.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from '../src/client/cluster.js';
 import { LATEST_TIMESTAMP, listOffsets } from '../src/client/list-offsets.js';
+import { startGregor } from '../test/helpers/gregor-server.js';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 200_000_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 3);
@@ -42,24 +42,6 @@ function makeInput(): { file: string; records: number } {
   return { file, records };
 }
 
-async function startServer(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'serve', '--ephemeral', '--port', String(port), '--log-level', 'warn', '--config', `num.partitions=${PARTITIONS}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (child.exitCode !== null) throw new Error('gregor serve exited');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return { port, stop: async () => (child.kill('SIGTERM'), exited) };
-}
-
 function timed(cmd: string, args: string[]): number {
   const t0 = performance.now();
   const res = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
@@ -83,8 +65,8 @@ async function countRecords(bootstrap: string, topic: string): Promise<number> {
 
 const MB = 1e6;
 const { file, records } = makeInput();
-const server = await startServer();
-const bootstrap = `127.0.0.1:${server.port}`;
+const server = await startGregor(['--log-level', 'warn', '--config', `num.partitions=${PARTITIONS}`]);
+const bootstrap = server.bootstrap;
 console.log(`input: ${records.toLocaleString('en-US')} lines of ${LINE} bytes (${(BYTES / MB).toFixed(0)} MB), ${PARTITIONS} partitions, codec ${CODEC}`);
 try {
   const results: { name: string; seconds: number }[] = [];

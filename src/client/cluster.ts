@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKey, ErrorCode, type ApiKeyNumber, type Input } from '../protocol/index.js';
-import type { MetadataResponse } from '../protocol/messages/metadata-response.js';
+import type { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/metadata-response.js';
 import { formatAddress, parseBootstrap, type BrokerAddress } from './addresses.js';
 import { BrokerConnection, type RequestOf, type RequestOptions, type ResponseOf } from './connection.js';
 import {
@@ -265,18 +265,7 @@ export class Cluster {
         this.topics.delete(t.name);
         continue;
       }
-      const partitions = t.partitions
-        .map((p) => ({
-          partition: p.partitionIndex,
-          leader: p.leaderId,
-          leaderEpoch: p.leaderEpoch,
-          replicas: p.replicaNodes,
-          isr: p.isrNodes,
-          offline: p.offlineReplicas,
-          errorCode: p.errorCode,
-        }))
-        .sort((a, b) => a.partition - b.partition);
-      this.topics.set(t.name, { name: t.name, id: t.topicId, isInternal: t.isInternal, partitions });
+      this.topics.set(t.name, { name: t.name, id: t.topicId, isInternal: t.isInternal, partitions: partitionsOf(t) });
     }
     // A broker that left the cluster: drop its connections.
     for (const key of [...this.connections.keys()]) {
@@ -404,6 +393,21 @@ export class Cluster {
     this.bootstrapConnection = undefined;
     await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
   }
+}
+
+/** A Metadata answer's partitions of one topic, in index order. */
+export function partitionsOf(topic: MetadataResponseTopic): PartitionInfo[] {
+  return topic.partitions
+    .map((p) => ({
+      partition: p.partitionIndex,
+      leader: p.leaderId,
+      leaderEpoch: p.leaderEpoch,
+      replicas: p.replicaNodes,
+      isr: p.isrNodes,
+      offline: p.offlineReplicas,
+      errorCode: p.errorCode,
+    }))
+    .sort((a, b) => a.partition - b.partition);
 }
 
 /** The topic does not exist. The CLI's message: `topic "x" does not exist`. */

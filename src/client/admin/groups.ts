@@ -10,6 +10,7 @@ import { ConsumerProtocolSubscription } from '../../protocol/messages/consumer-p
 import { CoordinatorType, type BrokerInfo, type Cluster } from '../cluster.js';
 import { KafkaError, UnsupportedApiError, UsageError } from '../errors.js';
 import { LATEST_TIMESTAMP, listOffsets, partitionKey } from '../list-offsets.js';
+import { fetchCommittedOffsets as fetchGroupOffsets, type CommittedOffset } from '../group/offsets.js';
 
 /** Kafka's own wording for the group errors a person sees from these tools (Errors.java). */
 const KAFKA_MESSAGES: Record<number, string> = {
@@ -241,45 +242,13 @@ async function describeClassicGroup(cluster: Cluster, groupId: string): Promise<
 
 // ---- offsets ----
 
-export interface CommittedOffset extends TopicPartition {
-  offset: bigint;
-  leaderEpoch: number;
-  metadata: string | null;
-}
-
 /**
- * The group's committed offsets (OffsetFetch for all topics, or for `partitions`), sorted. Partitions without a
- * committed offset (the broker answers -1) are left out, as Kafka's admin leaves them out.
+ * The group's committed offsets (all topics, or `partitions`), sorted, with errors in Kafka's tool's words.
+ * Partitions without a committed offset are left out, as Kafka's admin leaves them out.
  */
 export async function fetchCommittedOffsets(cluster: Cluster, groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
-  const topics =
-    partitions === undefined
-      ? null
-      : [...groupByTopic(partitions)].map(([name, ps]) => ({ name, partitionIndexes: ps }));
-  const response = await cluster.requestCoordinator(
-    CoordinatorType.Group,
-    groupId,
-    ApiKey.OffsetFetch,
-    (v) =>
-      v >= 8
-        ? { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false }
-        : { groupId, topics, requireStable: false },
-    (r) => (r.groups.length > 0 ? r.groups[0]!.errorCode : r.errorCode),
-    // v10 names topics by id only; v2 is the first to fetch "all topics".
-    { minVersion: 2, maxVersion: 9 },
-  );
-  const groupCode = response.groups.length > 0 ? response.groups[0]!.errorCode : response.errorCode;
-  if (groupCode !== ErrorCode.NONE) throw groupError(groupCode, `fetching the offsets of group "${groupId}"`);
-  const out: CommittedOffset[] = [];
-  const answered = response.groups.length > 0 ? response.groups[0]!.topics : response.topics;
-  for (const t of answered) {
-    for (const p of t.partitions) {
-      if (p.errorCode !== ErrorCode.NONE) throw groupError(p.errorCode, `fetching the offset of group "${groupId}" for ${t.name}-${p.partitionIndex}`);
-      if (p.committedOffset < 0n) continue;
-      out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.metadata });
-    }
-  }
-  return out.sort(byTopicPartition);
+  const committed = await fetchGroupOffsets(cluster, groupId, partitions ?? null, { errorFor: groupError });
+  return committed.sort(byTopicPartition);
 }
 
 export function groupByTopic(partitions: readonly TopicPartition[]): Map<string, number[]> {

@@ -8,7 +8,7 @@
  */
 import { ApiKey, ErrorCode, ZERO_UUID } from '../../protocol/index.js';
 import type { Cluster, PartitionInfo } from '../cluster.js';
-import { TopicNotFoundError } from '../cluster.js';
+import { partitionsOf, TopicNotFoundError } from '../cluster.js';
 import { KafkaError, UsageError } from '../errors.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionKey } from '../list-offsets.js';
 import { alterConfigs, ConfigResourceType, describeConfigs, type ConfigEntry, type ConfigResource } from './configs.js';
@@ -146,18 +146,7 @@ async function topicMetadata(cluster: Cluster, names: string[]): Promise<Map<str
           out.set(name, topicError(name, t.errorCode));
           continue;
         }
-        const partitions = t.partitions
-          .map((p) => ({
-            partition: p.partitionIndex,
-            leader: p.leaderId,
-            leaderEpoch: p.leaderEpoch,
-            replicas: p.replicaNodes,
-            isr: p.isrNodes,
-            offline: p.offlineReplicas,
-            errorCode: p.errorCode,
-          }))
-          .sort((a, b) => a.partition - b.partition);
-        out.set(name, { name, id: t.topicId, internal: t.isInternal, partitions });
+        out.set(name, { name, id: t.topicId, internal: t.isInternal, partitions: partitionsOf(t) });
       }
       return out;
     },

@@ -30,14 +30,26 @@ function byTopic<T extends { topic: string; partition: number }>(items: readonly
   return out;
 }
 
-/** Committed offsets keyed by partitionKey(); a partition without one is absent. */
-export async function fetchCommitted(
+export interface CommittedOffset extends TopicPartitionOffset {
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+/**
+ * OffsetFetch through the group's coordinator: the committed offsets of `partitions`, or of every partition the
+ * group has committed when `partitions` is null. A partition without a committed offset (-1) is left out, as
+ * Kafka's clients leave it out. `requireStable` (v7+) waits for pending transactional commits, as a member
+ * must; `describe` passes `errorFor` to word errors its own way.
+ */
+export async function fetchCommittedOffsets(
   cluster: Cluster,
   groupId: string,
-  partitions: readonly { topic: string; partition: number }[],
-  member?: CommitIdentity,
-): Promise<Map<string, bigint>> {
-  const topics = [...byTopic(partitions)].map(([name, list]) => ({ name, partitionIndexes: list.map((p) => p.partition) }));
+  partitions: readonly { topic: string; partition: number }[] | null,
+  options: { member?: CommitIdentity; requireStable?: boolean; errorFor?: (code: number, context: string) => Error } = {},
+): Promise<CommittedOffset[]> {
+  const errorFor = options.errorFor ?? ((code: number, context: string) => new KafkaError(code, context));
+  const topics = partitions === null ? null : [...byTopic(partitions)].map(([name, list]) => ({ name, partitionIndexes: list.map((p) => p.partition) }));
+  const requireStable = options.requireStable ?? false;
   const response = await cluster.requestCoordinator(
     CoordinatorType.Group,
     groupId,
@@ -45,30 +57,36 @@ export async function fetchCommitted(
     (v) =>
       v >= 8
         ? {
-            groups: [
-              {
-                groupId,
-                memberId: member?.memberId ?? null,
-                memberEpoch: member?.generationIdOrMemberEpoch ?? -1,
-                topics,
-              },
-            ],
-            requireStable: true,
+            groups: [{ groupId, memberId: options.member?.memberId ?? null, memberEpoch: options.member?.generationIdOrMemberEpoch ?? -1, topics }],
+            requireStable,
           }
-        : { groupId, topics, requireStable: v >= 7 },
+        : { groupId, topics, requireStable: requireStable && v >= 7 },
     (r) => (r.groups.length > 0 ? r.groups[0]!.errorCode : r.errorCode),
-    { maxVersion: 9 },
+    // v2 is the first to fetch "all topics"; v10 names topics by id only.
+    { minVersion: partitions === null ? 2 : 0, maxVersion: 9 },
   );
   const group = response.groups.length > 0 ? response.groups[0]! : { errorCode: response.errorCode, topics: response.topics };
-  if (group.errorCode !== ErrorCode.NONE) throw new KafkaError(group.errorCode, `offsets of group "${groupId}"`);
-  const out = new Map<string, bigint>();
+  if (group.errorCode !== ErrorCode.NONE) throw errorFor(group.errorCode, `fetching the offsets of group "${groupId}"`);
+  const out: CommittedOffset[] = [];
   for (const t of group.topics) {
     for (const p of t.partitions) {
-      if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `committed offset of ${t.name}-${p.partitionIndex} in group "${groupId}"`);
-      if (p.committedOffset >= 0n) out.set(partitionKey(t.name, p.partitionIndex), p.committedOffset);
+      if (p.errorCode !== ErrorCode.NONE) throw errorFor(p.errorCode, `fetching the offset of group "${groupId}" for ${t.name}-${p.partitionIndex}`);
+      if (p.committedOffset < 0n) continue;
+      out.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.metadata });
     }
   }
   return out;
+}
+
+/** Committed offsets keyed by partitionKey(), for a member choosing where to start. */
+export async function fetchCommitted(
+  cluster: Cluster,
+  groupId: string,
+  partitions: readonly { topic: string; partition: number }[],
+  member?: CommitIdentity,
+): Promise<Map<string, bigint>> {
+  const committed = await fetchCommittedOffsets(cluster, groupId, partitions, { member, requireStable: true });
+  return new Map(committed.map((c) => [partitionKey(c.topic, c.partition), c.offset]));
 }
 
 /** Commits the offsets; throws the first partition error. */
