@@ -132,6 +132,7 @@ export class Producer {
     const keyless = partition === undefined && (record.key === null || record.key === undefined);
     if (partition === undefined) {
       partition = keyless ? topic.sticky.partition(topic.numPartitions, topic.available) : partitionForKey(record.key!, topic.numPartitions);
+      record.partition = partition;
     } else if (!Number.isInteger(partition) || partition < 0 || partition >= topic.numPartitions) {
       throw new UsageError(`partition ${partition} is out of range: topic "${record.topic}" has ${topic.numPartitions} partition${topic.numPartitions === 1 ? '' : 's'}`);
     }

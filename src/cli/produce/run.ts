@@ -63,17 +63,39 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
     out.write(pending);
     pending = '';
   };
+  // -v prints one line per record in input order: acknowledgements arrive per batch and partition, so each
+  // partition's acknowledged offsets wait in `acked` until every record read before them is acknowledged too.
+  const inputOrder: string[] = [];
+  let nextToPrint = 0;
+  const acked = new Map<string, { topic: string; partition: number; ranges: { base: bigint; count: number }[] }>();
+  const printAcknowledged = (): void => {
+    let text = '';
+    for (; nextToPrint < inputOrder.length; nextToPrint++) {
+      const q = acked.get(inputOrder[nextToPrint]!);
+      const range = q?.ranges[0];
+      if (q === undefined || range === undefined) break;
+      const offset = range.base;
+      if (range.base >= 0n) range.base++;
+      if (--range.count === 0) q.ranges.shift();
+      text += o.json ? `${toJson({ topic: q.topic, partition: q.partition, offset })}\n` : `${q.topic} ${q.partition} ${offset}\n`;
+    }
+    if (nextToPrint === inputOrder.length) {
+      inputOrder.length = 0;
+      nextToPrint = 0;
+    }
+    // Reports of one turn of the event loop go out in one write (and at once, for input typed by hand).
+    if (text === '') return;
+    if (pending === '') setImmediate(flushPending);
+    pending += text;
+  };
   const onDelivery = o.verbose
     ? (r: DeliveryReport): void => {
         if (r.error !== undefined) return;
-        let text = '';
-        for (let i = 0; i < r.count; i++) {
-          const offset = r.baseOffset < 0n ? -1n : r.baseOffset + BigInt(i);
-          text += o.json ? `${toJson({ topic: r.topic, partition: r.partition, offset })}\n` : `${r.topic} ${r.partition} ${offset}\n`;
-        }
-        // Reports of one turn of the event loop go out in one write (and at once, for input typed by hand).
-        if (pending === '') setImmediate(flushPending);
-        pending += text;
+        const key = `${r.topic}\u0000${r.partition}`;
+        let q = acked.get(key);
+        if (q === undefined) acked.set(key, (q = { topic: r.topic, partition: r.partition, ranges: [] }));
+        q.ranges.push({ base: r.baseOffset, count: r.count });
+        printAcknowledged();
       }
     : undefined;
 
@@ -118,6 +140,7 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
       if (fixedHeaders.length > 0) r.headers = r.headers === undefined ? fixedHeaders : [...fixedHeaders, ...r.headers];
       const wait = producer.send(r);
       if (wait !== undefined) await wait;
+      if (onDelivery !== undefined) inputOrder.push(`${r.topic}\u0000${r.partition}`);
     }
     count += records.length;
     records.length = 0;

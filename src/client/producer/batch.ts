@@ -15,7 +15,10 @@ const HEADER_OVERHEAD = 10;
 /** A record as the producer takes it: bytes, not strings (the CLI hands over slices of its input buffers). */
 export interface ProducerRecord {
   topic: string;
-  /** Unset: the default partitioner picks (murmur2 of the key, or sticky for keyless records). */
+  /**
+   * Unset: the default partitioner picks (murmur2 of the key, or sticky for keyless records), and `send` writes
+   * its choice here, so a caller can tell where each record went without a callback per record.
+   */
   partition?: number;
   key?: Buffer | null;
   value?: Buffer | null;
