@@ -6,7 +6,7 @@
 import type { Cluster } from '../client/cluster.js';
 import { Consumer, READ_COMMITTED, READ_UNCOMMITTED } from '../client/consumer.js';
 import { UsageError } from '../client/errors.js';
-import { partitionKey } from '../client/list-offsets.js';
+import { partitionKey } from '../client/topic-partitions.js';
 import { parseOffsetSpec, resolveStartOffsets, type OffsetSpec, type TopicPartition } from '../client/start-offsets.js';
 import { OutputSink, compileFormat, printJsonLine, printValueLine, type RecordPrinter } from './consume-format.js';
 

@@ -14,7 +14,8 @@ import type { FetchResponse } from '../protocol/messages/fetch-response.js';
 import type { Cluster } from './cluster.js';
 import { ConnectionError, KafkaError, needsMetadataRefresh } from './errors.js';
 import { newRecordView, walkRecords, type RecordView } from './fetched-records.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionKey } from './list-offsets.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js';
+import { partitionKey } from './topic-partitions.js';
 
 export type IsolationLevel = 0 | 1;
 export const READ_UNCOMMITTED: IsolationLevel = 0;

@@ -5,6 +5,7 @@
 import { ApiKey, ErrorCode } from '../protocol/index.js';
 import type { Cluster } from './cluster.js';
 import { KafkaError } from './errors.js';
+import { byTopic, partitionKey } from './topic-partitions.js';
 
 /** Kafka's special timestamps: the first offset, or the offset after the last record. */
 export const EARLIEST_TIMESTAMP = -2n;
@@ -26,7 +27,6 @@ export interface OffsetAnswer {
   leaderEpoch: number;
 }
 
-export const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
  * Answers every query, keyed by `partitionKey(topic, partition)`. `isolationLevel` 1 (read_committed) makes
@@ -48,12 +48,11 @@ export async function listOffsets(
       let firstError: KafkaError | undefined;
       await Promise.all(
         [...byLeader].map(async ([leader, items]) => {
-          const byTopic = new Map<string, OffsetQuery[]>();
-          for (const q of items) byTopic.set(q.topic, [...(byTopic.get(q.topic) ?? []), q]);
+          const queries = byTopic(items);
           const response = await cluster.requestNode(leader, ApiKey.ListOffsets, (v) => ({
             replicaId: -1,
             isolationLevel: options.isolationLevel ?? 0,
-            topics: [...byTopic].map(([name, qs]) => ({
+            topics: [...queries].map(([name, qs]) => ({
               name,
               partitions: qs.map((q) => ({ partitionIndex: q.partition, timestamp: q.timestamp, maxNumOffsets: 1, currentLeaderEpoch: -1 })),
             })),
@@ -65,7 +64,7 @@ export async function listOffsets(
                 const err = new KafkaError(p.errorCode, `listing offsets of ${t.name}-${p.partitionIndex}`);
                 if (!err.retriable) throw err;
                 firstError ??= err;
-                failed.push({ topic: t.name, partition: p.partitionIndex, timestamp: byTopic.get(t.name)!.find((q) => q.partition === p.partitionIndex)!.timestamp });
+                failed.push({ topic: t.name, partition: p.partitionIndex, timestamp: queries.get(t.name)!.find((q) => q.partition === p.partitionIndex)!.timestamp });
                 continue;
               }
               const offset = p.oldStyleOffsets.length > 0 ? p.oldStyleOffsets[0]! : p.offset;

@@ -4,7 +4,8 @@
  */
 import type { Cluster } from './cluster.js';
 import { UsageError } from './errors.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionKey } from './list-offsets.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js';
+import { partitionKey } from './topic-partitions.js';
 
 export type OffsetSpec =
   | { kind: 'beginning' }

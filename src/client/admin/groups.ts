@@ -9,7 +9,8 @@ import { ConsumerProtocolAssignment } from '../../protocol/messages/consumer-pro
 import { ConsumerProtocolSubscription } from '../../protocol/messages/consumer-protocol-subscription.js';
 import { CoordinatorType, type BrokerInfo, type Cluster } from '../cluster.js';
 import { KafkaError, UnsupportedApiError, UsageError } from '../errors.js';
-import { LATEST_TIMESTAMP, listOffsets, partitionKey } from '../list-offsets.js';
+import { LATEST_TIMESTAMP, listOffsets } from '../list-offsets.js';
+import { byTopicPartition, partitionKey, partitionsByTopic, type TopicPartition } from '../topic-partitions.js';
 import { fetchCommittedOffsets as fetchGroupOffsets, type CommittedOffset } from '../group/offsets.js';
 
 /** Kafka's own wording for the group errors a person sees from these tools (Errors.java). */
@@ -30,13 +31,7 @@ export function groupError(code: number, context: string): KafkaError {
   return err;
 }
 
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
-
-export const byTopicPartition = (a: TopicPartition, b: TopicPartition): number =>
-  a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
+export { byTopicPartition, type TopicPartition };
 
 // ---- list ----
 
@@ -251,16 +246,6 @@ export async function fetchCommittedOffsets(cluster: Cluster, groupId: string, p
   return committed.sort(byTopicPartition);
 }
 
-export function groupByTopic(partitions: readonly TopicPartition[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const tp of partitions) {
-    const list = out.get(tp.topic);
-    if (list === undefined) out.set(tp.topic, [tp.partition]);
-    else if (!list.includes(tp.partition)) list.push(tp.partition);
-  }
-  for (const list of out.values()) list.sort((a, b) => a - b);
-  return out;
-}
 
 /**
  * Log end offsets of partitions that exist and have a leader; the others are missing from the answer (Kafka's
@@ -375,7 +360,7 @@ export async function deleteOffsets(cluster: Cluster, groupId: string, partition
     CoordinatorType.Group,
     groupId,
     ApiKey.OffsetDelete,
-    { groupId, topics: [...groupByTopic(partitions)].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) },
+    { groupId, topics: [...partitionsByTopic(partitions)].map(([name, ps]) => ({ name, partitions: ps.map((partitionIndex) => ({ partitionIndex })) })) },
     (r) => r.errorCode,
   );
   if (response.errorCode !== ErrorCode.NONE) return { errorCode: response.errorCode, partitions: [] };

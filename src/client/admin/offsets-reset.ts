@@ -7,8 +7,9 @@
 import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import { CoordinatorType, type Cluster } from '../cluster.js';
 import { UsageError } from '../errors.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionKey } from '../list-offsets.js';
-import { byTopicPartition, describeGroup, fetchCommittedOffsets, groupByTopic, groupError, type TopicPartition } from './groups.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from '../list-offsets.js';
+import { byTopicPartition, partitionsByTopic, type TopicPartition, partitionKey } from '../topic-partitions.js';
+import { describeGroup, fetchCommittedOffsets, groupError } from './groups.js';
 
 export type ResetStrategy =
   | { kind: 'earliest' }
@@ -268,7 +269,7 @@ export async function executeReset(cluster: Cluster, plan: ResetPlan): Promise<v
       memberId: '',
       groupInstanceId: null,
       retentionTimeMs: -1n,
-      topics: [...groupByTopic(plan.offsets)].map(([name, ps]) => ({
+      topics: [...partitionsByTopic(plan.offsets)].map(([name, ps]) => ({
         name,
         partitions: ps.map((partitionIndex) => ({
           partitionIndex,

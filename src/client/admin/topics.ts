@@ -10,7 +10,8 @@ import { ApiKey, ErrorCode, ZERO_UUID } from '../../protocol/index.js';
 import type { Cluster, PartitionInfo } from '../cluster.js';
 import { partitionsOf, TopicNotFoundError } from '../cluster.js';
 import { KafkaError, UsageError } from '../errors.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionKey } from '../list-offsets.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from '../list-offsets.js';
+import { partitionKey } from '../topic-partitions.js';
 import { alterConfigs, ConfigResourceType, describeConfigs, type ConfigEntry, type ConfigResource } from './configs.js';
 
 /** A topic-level failure in Kafka's words, with the broker's own message when it adds something. */

@@ -7,7 +7,7 @@
 import type { Cluster } from '../cluster.js';
 import type { Consumer, IsolationLevel } from '../consumer.js';
 import { UnsupportedApiError } from '../errors.js';
-import { partitionKey } from '../list-offsets.js';
+import { partitionKey } from '../topic-partitions.js';
 import { resolveStartOffsets, type OffsetSpec } from '../start-offsets.js';
 import { ClassicMember } from './classic-member.js';
 import { ConsumerMember, ConsumerProtocolUnavailable } from './consumer-member.js';

@@ -6,7 +6,7 @@ import { ApiKey, ErrorCode } from '../../protocol/index.js';
 import type { Cluster } from '../cluster.js';
 import { CoordinatorType } from '../cluster.js';
 import { KafkaError } from '../errors.js';
-import { partitionKey } from '../list-offsets.js';
+import { byTopic, partitionKey } from '../topic-partitions.js';
 
 export interface TopicPartitionOffset {
   topic: string;
@@ -20,15 +20,6 @@ export interface CommitIdentity {
   generationIdOrMemberEpoch: number;
 }
 
-function byTopic<T extends { topic: string; partition: number }>(items: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const i of items) {
-    let list = out.get(i.topic);
-    if (list === undefined) out.set(i.topic, (list = []));
-    list.push(i);
-  }
-  return out;
-}
 
 export interface CommittedOffset extends TopicPartitionOffset {
   leaderEpoch: number;
