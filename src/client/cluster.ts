@@ -79,6 +79,8 @@ export class Cluster {
   private readonly connections = new Map<string, Promise<BrokerConnection>>();
   private readonly coordinators = new Map<string, number>();
   private bootstrapConnection: Promise<BrokerConnection> | undefined;
+  /** Every connection that has opened and not closed yet. */
+  private readonly open = new Set<BrokerConnection>();
   private closed = false;
 
   constructor(options: ClientOptions) {
@@ -112,7 +114,7 @@ export class Cluster {
       broker = this.brokers.get(nodeId);
       if (broker === undefined) throw new ConnectionError(`broker ${nodeId} is not in the cluster's metadata`, String(nodeId));
     }
-    const opening = this.open({ ...broker, nodeId });
+    const opening = this.connect({ ...broker, nodeId });
     this.connections.set(key, opening);
     opening.then(
       (conn) => conn.onClose(() => this.connections.get(key) === opening && this.connections.delete(key)),
@@ -127,10 +129,8 @@ export class Cluster {
    */
   async anyConnection(): Promise<BrokerConnection> {
     if (this.closed) throw new ConnectionError('client closed', '');
-    for (const p of this.connections.values()) {
-      const conn = await p.catch(() => undefined);
-      if (conn !== undefined && !conn.isClosed) return conn;
-    }
+    // Only connections already open: one still connecting (to a broker that may be down) must not hold this up.
+    for (const conn of this.open) if (!conn.isClosed) return conn;
     if (this.bootstrapConnection !== undefined) {
       const conn = await this.bootstrapConnection.catch(() => undefined);
       if (conn !== undefined && !conn.isClosed) return conn;
@@ -142,7 +142,7 @@ export class Cluster {
       const failures: string[] = [];
       for (const address of candidates) {
         try {
-          return await this.open(address);
+          return await this.connect(address);
         } catch (err) {
           failures.push((err as Error).message);
         }
@@ -156,13 +156,16 @@ export class Cluster {
     return this.bootstrapConnection;
   }
 
-  private open(address: BrokerAddress & { nodeId?: number }): Promise<BrokerConnection> {
-    return BrokerConnection.open({
+  private async connect(address: BrokerAddress & { nodeId?: number }): Promise<BrokerConnection> {
+    const conn = await BrokerConnection.open({
       ...address,
       clientId: this.options.clientId,
       connectTimeoutMs: this.options.connectTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs,
     });
+    this.open.add(conn);
+    conn.onClose(() => this.open.delete(conn));
+    return conn;
   }
 
   // ---- requests ----
@@ -197,11 +200,6 @@ export class Cluster {
     return this.requestNode(this.controllerId, apiKey, body, options);
   }
 
-  /** Broker versions of an API as some connection negotiated them (for choosing a code path before sending). */
-  async versionFor(apiKey: number, options: Pick<RequestOptions, 'minVersion' | 'maxVersion'> = {}): Promise<number | undefined> {
-    return (await this.anyConnection()).versionFor(apiKey, options);
-  }
-
   /**
    * Runs `attempt` until it succeeds, fails with a non-retriable error, or the deadline passes. Before each
    * retry it refreshes what the error says is stale: metadata for the topics in `topics`, or the coordinator.
@@ -218,10 +216,7 @@ export class Cluster {
         return await attempt(n);
       } catch (err) {
         if (!isRetriableError(err) || Date.now() + backoff > deadline || this.closed) {
-          if (isRetriableError(err) && !this.closed && n > 0) {
-            (err as Error).message = `${what}: ${(err as Error).message} (gave up after ${n + 1} attempts)`;
-          }
-          throw err;
+          throw isRetriableError(err) && !this.closed && n > 0 ? gaveUp(err as Error, `${what}: ${(err as Error).message} (gave up after ${n + 1} attempts)`) : err;
         }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, this.options.retryBackoffMaxMs);
@@ -303,20 +298,17 @@ export class Cluster {
 
   /** The node id leading a partition, from the cache (refreshed when unknown). */
   async leaderFor(topic: string, partition: number): Promise<number> {
-    const info = await this.topic(topic);
-    const p = info.partitions[partition];
-    if (p === undefined || p.partition !== partition) {
-      throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partition ${partition}`);
-    }
-    if (p.leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `${topic}-${partition}`);
-    return p.leader;
+    return leaderIn(await this.topic(topic), partition);
   }
 
-  /** Groups partitions by the node that leads them (refreshing the cache as needed). */
+  /** Groups partitions by the node that leads them (refreshing the cache as needed), one topic look-up per topic. */
   async byLeader<T extends { topic: string; partition: number }>(items: T[]): Promise<Map<number, T[]>> {
     const out = new Map<number, T[]>();
+    const infos = new Map<string, TopicInfo>();
     for (const item of items) {
-      const leader = await this.leaderFor(item.topic, item.partition);
+      let info = infos.get(item.topic);
+      if (info === undefined) infos.set(item.topic, (info = await this.topic(item.topic)));
+      const leader = leaderIn(info, item.partition);
       let list = out.get(leader);
       if (list === undefined) out.set(leader, (list = []));
       list.push(item);
@@ -392,7 +384,29 @@ export class Cluster {
     this.connections.clear();
     this.bootstrapConnection = undefined;
     await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
+    for (const conn of this.open) conn.close();
   }
+}
+
+function leaderIn(info: TopicInfo, partition: number): number {
+  const p = info.partitions[partition];
+  if (p === undefined || p.partition !== partition) {
+    throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${info.name}" has no partition ${partition}`);
+  }
+  if (p.leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `${info.name}-${partition}`);
+  return p.leader;
+}
+
+/**
+ * The same error (class, code, fields) with a new message and the original as its cause. One error object may be
+ * the rejection of many requests (a dropped connection fails all in flight): it is never changed in place.
+ */
+function gaveUp(err: Error, message: string): Error {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as Error, err);
+  copy.message = message;
+  copy.cause = err;
+  copy.stack = `${err.name}: ${message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;
+  return copy;
 }
 
 /** A Metadata answer's partitions of one topic, in index order. */

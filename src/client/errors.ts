@@ -110,8 +110,3 @@ export class UsageError extends Error {
 export function isRetriableError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true;
 }
-
-/** Throws a KafkaError unless `code` is NONE. */
-export function check(code: number, context?: string, brokerMessage?: string | null): void {
-  if (code !== ErrorCode.NONE) throw new KafkaError(code, context, brokerMessage);
-}

@@ -338,7 +338,7 @@ describe('offsets of a topic with a partition that has no leader', () => {
       // What a cluster with a broker down answers: partition 1 lost its leader.
       const partitions = info.partitions.map((p) => (p.partition === 1 ? { ...p, leader: -1, isr: [], offline: p.replicas } : p));
       const started = Date.now();
-      const ranges = await offsetRanges(cluster, [{ name: topic, id: info.id, internal: false, partitions }]);
+      const ranges = await offsetRanges(cluster, [{ name: topic, id: info.id, isInternal: false, partitions }]);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect([...ranges.values()]).toEqual([{ start: 0n, end: 2n }]);
 

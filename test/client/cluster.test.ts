@@ -76,6 +76,23 @@ describe('cluster', () => {
     }
   });
 
+  it('gives up with the class and code of the error, without changing an error other requests share', async () => {
+    const cluster = new Cluster({ brokers: gregor.bootstrap, retryDeadlineMs: 250, retryBackoffMs: 50 });
+    try {
+      const shared = new ConnectionError('connection to x closed', 'x');
+      const first = await cluster.retry('fetching', () => Promise.reject(shared)).catch((e: unknown) => e as Error);
+      const second = await cluster.retry('fetching', () => Promise.reject(shared)).catch((e: unknown) => e as Error);
+      expect(shared.message).toBe('connection to x closed');
+      for (const err of [first, second]) {
+        expect(err).toBeInstanceOf(ConnectionError);
+        expect(err.message).toMatch(/^fetching: connection to x closed \(gave up after \d+ attempts\)$/);
+        expect(err.cause).toBe(shared);
+      }
+    } finally {
+      await cluster.close();
+    }
+  });
+
   it('reconnects after the broker restarts on the same port', async () => {
     const port = await freePort();
     let g = await startGregor(['--port', String(port)]);

@@ -4,11 +4,12 @@
  * The plan is computed first; `executeReset` commits it as an admin commit (generation -1, no member), as
  * Admin.alterConsumerGroupOffsets does.
  */
-import { ApiKey, ErrorCode } from '../../protocol/index.js';
-import { CoordinatorType, type Cluster } from '../cluster.js';
+import { ErrorCode } from '../../protocol/index.js';
+import type { Cluster } from '../cluster.js';
 import { UsageError } from '../errors.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from '../list-offsets.js';
-import { byTopicPartition, partitionsByTopic, type TopicPartition, partitionKey } from '../topic-partitions.js';
+import { commitOffsets } from '../group/offsets.js';
+import { byTopicPartition, partitionKey, type TopicPartition } from '../topic-partitions.js';
 import { describeGroup, fetchCommittedOffsets, groupError } from './groups.js';
 
 export type ResetStrategy =
@@ -257,39 +258,11 @@ async function committedMap(cluster: Cluster, groupId: string): Promise<Map<stri
 
 /** Commits the plan as Admin.alterConsumerGroupOffsets does: an OffsetCommit with generation -1 and no member. */
 export async function executeReset(cluster: Cluster, plan: ResetPlan): Promise<void> {
-  if (plan.offsets.length === 0) return;
-  const offsetOf = new Map(plan.offsets.map((o) => [partitionKey(o.topic, o.partition), o.offset]));
-  const response = await cluster.requestCoordinator(
-    CoordinatorType.Group,
-    plan.groupId,
-    ApiKey.OffsetCommit,
-    {
-      groupId: plan.groupId,
-      generationIdOrMemberEpoch: -1,
-      memberId: '',
-      groupInstanceId: null,
-      retentionTimeMs: -1n,
-      topics: [...partitionsByTopic(plan.offsets)].map(([name, ps]) => ({
-        name,
-        partitions: ps.map((partitionIndex) => ({
-          partitionIndex,
-          committedOffset: offsetOf.get(partitionKey(name, partitionIndex))!,
-          committedLeaderEpoch: -1,
-          committedMetadata: '',
-        })),
-      })),
-    },
-    (r) => r.topics.flatMap((t) => t.partitions).find((p) => p.errorCode !== ErrorCode.NONE)?.errorCode ?? ErrorCode.NONE,
-    // v10 names topics by id only.
-    { maxVersion: 9 },
-  );
-  for (const t of response.topics) {
-    for (const p of t.partitions) {
-      if (p.errorCode === ErrorCode.NONE) continue;
-      if (p.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || p.errorCode === ErrorCode.ILLEGAL_GENERATION || p.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
-        throw new UsageError(`Assignments can only be reset if the group '${plan.groupId}' is inactive (a member joined while the offsets were being reset).`);
-      }
-      throw groupError(p.errorCode, `committing the offset of group "${plan.groupId}" for ${t.name}-${p.partitionIndex}`);
-    }
-  }
+  const fenced = new Set<number>([ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.ILLEGAL_GENERATION, ErrorCode.REBALANCE_IN_PROGRESS]);
+  await commitOffsets(cluster, plan.groupId, { memberId: '', generationIdOrMemberEpoch: -1 }, plan.offsets, {
+    errorFor: (code, context) =>
+      fenced.has(code)
+        ? new UsageError(`Assignments can only be reset if the group '${plan.groupId}' is inactive (a member joined while the offsets were being reset).`)
+        : groupError(code, context),
+  });
 }

@@ -7,7 +7,7 @@
  * (a caller prints them all and then fails, as rpk does). Only a failure of the whole request (no broker) throws.
  */
 import { ApiKey, ErrorCode, ZERO_UUID } from '../../protocol/index.js';
-import type { Cluster, PartitionInfo } from '../cluster.js';
+import type { Cluster, PartitionInfo, TopicInfo } from '../cluster.js';
 import { partitionsOf, TopicNotFoundError } from '../cluster.js';
 import { KafkaError, UsageError } from '../errors.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from '../list-offsets.js';
@@ -95,7 +95,7 @@ export async function describeTopics(cluster: Cluster, names: string[]): Promise
   const present = names.filter((n) => !(found.get(n) instanceof KafkaError));
   const [configs, offsets] = await Promise.all([
     present.length === 0 ? [] : describeConfigs(cluster, present.map((name) => ({ type: ConfigResourceType.TOPIC, name })), { errorOf: topicErrorOf }),
-    offsetRanges(cluster, present.map((n) => found.get(n) as TopicMeta)),
+    offsetRanges(cluster, present.map((n) => found.get(n) as TopicInfo)),
   ]);
   return names.map((name) => {
     const meta = found.get(name)!;
@@ -111,7 +111,7 @@ export async function describeTopics(cluster: Cluster, names: string[]): Promise
       description: {
         name,
         id: meta.id,
-        internal: meta.internal,
+        internal: meta.isInternal,
         replicationFactor: replicationFactorOf(meta.partitions),
         partitions,
         configs: conf !== undefined && 'configs' in conf ? conf.configs : [],
@@ -120,21 +120,14 @@ export async function describeTopics(cluster: Cluster, names: string[]): Promise
   });
 }
 
-export interface TopicMeta {
-  name: string;
-  id: string;
-  internal: boolean;
-  partitions: PartitionInfo[];
-}
-
 /** Metadata for the named topics; a topic the cluster does not have maps to its error. */
-async function topicMetadata(cluster: Cluster, names: string[]): Promise<Map<string, TopicMeta | KafkaError>> {
+async function topicMetadata(cluster: Cluster, names: string[]): Promise<Map<string, TopicInfo | KafkaError>> {
   await cluster.anyConnection();
   return cluster.retry(
     'reading topic metadata',
     async () => {
       const response = await cluster.refreshMetadata(names);
-      const out = new Map<string, TopicMeta | KafkaError>();
+      const out = new Map<string, TopicInfo | KafkaError>();
       for (const name of names) {
         const t = response.topics.find((x) => x.name === name);
         if (t === undefined || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
@@ -147,7 +140,7 @@ async function topicMetadata(cluster: Cluster, names: string[]): Promise<Map<str
           out.set(name, topicError(name, t.errorCode));
           continue;
         }
-        out.set(name, { name, id: t.topicId, internal: t.isInternal, partitions: partitionsOf(t) });
+        out.set(name, { name, id: t.topicId, isInternal: t.isInternal, partitions: partitionsOf(t) });
       }
       return out;
     },
@@ -161,7 +154,7 @@ async function topicMetadata(cluster: Cluster, names: string[]): Promise<Map<str
  * cluster, which is when people run describe) would make that path wait for a leader until its deadline, so then
  * each leader is asked once and a partition it cannot answer for shows no offsets.
  */
-export async function offsetRanges(cluster: Cluster, topics: TopicMeta[]): Promise<Map<string, { start: bigint; end: bigint }>> {
+export async function offsetRanges(cluster: Cluster, topics: TopicInfo[]): Promise<Map<string, { start: bigint; end: bigint }>> {
   const led = topics.flatMap((t) => t.partitions.filter((p) => p.leader >= 0).map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader })));
   const out = new Map<string, { start: bigint; end: bigint }>();
   if (led.length === 0) return out;

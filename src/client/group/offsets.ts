@@ -80,14 +80,21 @@ export async function fetchCommitted(
   return new Map(committed.map((c) => [partitionKey(c.topic, c.partition), c.offset]));
 }
 
-/** Commits the offsets; throws the first partition error. */
+/**
+ * Commits the offsets through the group's coordinator, retrying while any partition's answer says the coordinator
+ * moved; throws the first partition error (worded by `errorFor`, when given). An admin commits as member '' with
+ * generation -1, as Kafka's tools do.
+ */
 export async function commitOffsets(
   cluster: Cluster,
   groupId: string,
   member: CommitIdentity,
   offsets: readonly TopicPartitionOffset[],
+  options: { errorFor?: (code: number, context: string) => Error } = {},
 ): Promise<void> {
   if (offsets.length === 0) return;
+  const firstError = (topics: { partitions: { errorCode: number }[] }[]): number =>
+    topics.flatMap((t) => t.partitions).find((p) => p.errorCode !== ErrorCode.NONE)?.errorCode ?? ErrorCode.NONE;
   const response = await cluster.requestCoordinator(
     CoordinatorType.Group,
     groupId,
@@ -109,12 +116,14 @@ export async function commitOffsets(
         })),
       })),
     },
-    (r) => r.topics[0]?.partitions[0]?.errorCode ?? ErrorCode.NONE,
+    (r) => firstError(r.topics),
+    // v10 names topics by id only.
     { maxVersion: 9 },
   );
+  const errorFor = options.errorFor ?? ((code: number, context: string) => new KafkaError(code, context));
   for (const t of response.topics) {
     for (const p of t.partitions) {
-      if (p.errorCode !== ErrorCode.NONE) throw new KafkaError(p.errorCode, `committing ${t.name}-${p.partitionIndex} for group "${groupId}"`);
+      if (p.errorCode !== ErrorCode.NONE) throw errorFor(p.errorCode, `committing the offset of group "${groupId}" for ${t.name}-${p.partitionIndex}`);
     }
   }
 }
