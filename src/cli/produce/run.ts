@@ -11,7 +11,7 @@ import type { CompressionType } from '../../protocol/records/constants.js';
 import { toJson } from '../output.js';
 import { FormatParser } from './format-parser.js';
 import { startProgress, type Progress } from './progress.js';
-import { JsonLineParser, LineParser, type ParsedRecord, type RecordParser } from './record-parsers.js';
+import { JsonLineParser, LineParser, parseAcross, type ParsedRecord, type RecordParser } from './record-parsers.js';
 
 export interface ProduceCommandOptions {
   topic?: string;
@@ -224,20 +224,3 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
 
 /** A partition's acknowledged offset ranges, oldest first, waiting to be printed. */
 type Acked = { base: bigint; count: number }[];
-
-/**
- * Parses the record that `tail` (the unparsed end of the last read) starts, without copying all of `chunk`
- * behind it: the tail is joined with the chunk's first line only, which completes it for every line-based
- * input. Returns the part of `chunk` still to parse; a record longer than that line costs one whole copy.
- */
-function parseAcross(parser: RecordParser, tail: Buffer, chunk: Buffer, records: ParsedRecord[]): Buffer {
-  const nl = chunk.indexOf(0x0a);
-  if (nl >= 0) {
-    const before = records.length;
-    const joined = Buffer.concat([tail, chunk.subarray(0, nl + 1)]);
-    const used = parser.parse(joined, false, records);
-    if (used >= tail.length) return chunk.subarray(used - tail.length);
-    records.length = before;
-  }
-  return Buffer.concat([tail, chunk]);
-}
