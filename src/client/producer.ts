@@ -13,13 +13,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKey, ErrorCode } from '../protocol/index.js';
-import type { RecordInput } from '../protocol/records/record.js';
 import { TopicNotFoundError, type Cluster } from './cluster.js';
 import type { BrokerConnection, ResponseOf } from './connection.js';
 import { ConnectionError, KafkaError, UnsupportedApiError, UsageError, isRetriable, isRetriableError, needsMetadataRefresh } from './errors.js';
 import { StickyPartitioner, partitionForKey } from './partitioner.js';
 import { PartitionQueue, estimateSize, type BatchEncoding, type ProducerRecord, type SealedBatch } from './producer/batch.js';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './producer/options.js';
+import { byTopic, partitionKey } from './topic-partitions.js';
 
 export type { ProducerRecord } from './producer/batch.js';
 export { parseAcks, parseCompression, type Acks, type ProducerOptions } from './producer/options.js';
@@ -30,7 +30,26 @@ export interface DeliveryReport {
   partition: number;
   baseOffset: bigint;
   count: number;
+  /**
+   * The broker had this batch already (a retry of one whose answer was lost): delivered once. baseOffset is where
+   * it was written when the broker still knew (it answers the original offset), else -1.
+   */
+  duplicate?: boolean;
   error?: Error;
+}
+
+/** The one check of an explicit partition: a UsageError naming the topic's partition count. */
+export function checkPartition(topic: string, partition: number, numPartitions: number): void {
+  if (Number.isInteger(partition) && partition >= 0 && partition < numPartitions) return;
+  throw new UsageError(`partition ${partition} is out of range: topic "${topic}" has ${numPartitions} partition${numPartitions === 1 ? '' : 's'}`);
+}
+
+/** A batch that kept failing with a retriable error until delivery.timeout.ms: the last error, and how often it was tried. */
+export class DeliveryTimeoutError extends Error {
+  override name = 'DeliveryTimeoutError';
+  constructor(cause: Error, attempts: number) {
+    super(`${cause.message} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`, { cause });
+  }
 }
 
 interface TopicState {
@@ -42,7 +61,7 @@ interface TopicState {
 
 export class Producer {
   readonly options: ResolvedProducerOptions;
-  /** Batches sent again after a retriable error (for tests and --debug). */
+  /** Batches sent again after a retriable error (read by tests to see that a retry happened). */
   retries = 0;
   private readonly topics = new Map<string, TopicState>();
   private readonly preparing = new Map<string, Promise<void>>();
@@ -133,8 +152,8 @@ export class Producer {
     if (partition === undefined) {
       partition = keyless ? topic.sticky.partition(topic.numPartitions, topic.available) : partitionForKey(record.key!, topic.numPartitions);
       record.partition = partition;
-    } else if (!Number.isInteger(partition) || partition < 0 || partition >= topic.numPartitions) {
-      throw new UsageError(`partition ${partition} is out of range: topic "${record.topic}" has ${topic.numPartitions} partition${topic.numPartitions === 1 ? '' : 's'}`);
+    } else {
+      checkPartition(record.topic, partition, topic.numPartitions);
     }
     const queue = topic.queues[partition]!;
     const now = Date.now();
@@ -144,8 +163,9 @@ export class Producer {
       sealed = true;
       this.wake();
     }
-    const input: RecordInput = { key: record.key, value: record.value, headers: record.headers, timestamp: record.timestamp ?? now };
-    queue.append(input, size, now);
+    // The record itself goes into the batch (it has the shape the batch builder reads): no copy per record.
+    record.timestamp ??= now;
+    queue.append(record, size, now);
     this.buffered += size;
     if (queue.records.length === 1) this.scheduleLinger(this.options.lingerMs);
     if (keyless) topic.sticky.onAppend(size, sealed, topic.numPartitions, topic.available);
@@ -219,15 +239,12 @@ export class Producer {
     } catch (err) {
       // As Java does when idempotence was not asked for explicitly: a broker without it, or a principal without
       // IDEMPOTENT_WRITE, gets a plain producer instead of an error.
-      const implicit = this.explicitIdempotence === false;
+      const implicit = !this.options.explicitIdempotence;
       const unsupported = err instanceof UnsupportedApiError || (err instanceof KafkaError && err.code === ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
       if (!(implicit && unsupported)) throw err;
       this.encoding = plain;
     }
   }
-
-  /** Set by the caller (the CLI) when the user asked for idempotence by name. */
-  explicitIdempotence = false;
 
   private topicState(topic: string, numPartitions: number): TopicState {
     const queues: PartitionQueue[] = [];
@@ -346,12 +363,8 @@ export class Producer {
   }
 
   private async produce(conn: BrokerConnection, batches: SealedBatch[]): Promise<void> {
-    const byTopic = new Map<string, { index: number; records: Buffer }[]>();
-    for (const b of batches) {
-      let list = byTopic.get(b.queue.topic);
-      if (list === undefined) byTopic.set(b.queue.topic, (list = []));
-      list.push({ index: b.queue.partition, records: b.data });
-    }
+    const grouped = byTopic(batches.map((b) => ({ topic: b.queue.topic, partition: b.queue.partition, records: b.data })));
+    const topicData = [...grouped].map(([name, list]) => ({ name, partitionData: list.map((p) => ({ index: p.partition, records: p.records })) }));
     const acks = this.options.acks;
     let response: ResponseOf<typeof ApiKey.Produce> | undefined;
     try {
@@ -361,7 +374,7 @@ export class Producer {
           transactionalId: null,
           acks,
           timeoutMs: this.options.requestTimeoutMs,
-          topicData: [...byTopic].map(([name, partitionData]) => ({ name, partitionData })),
+          topicData,
         },
         { minVersion: 3, noResponse: acks === 0, timeoutMs: this.options.requestTimeoutMs },
       );
@@ -374,22 +387,23 @@ export class Producer {
       return;
     }
     const results = new Map<string, { errorCode: number; baseOffset: bigint; errorMessage: string | null }>();
-    for (const t of response.responses) for (const p of t.partitionResponses) results.set(`${t.name}\0${p.index}`, p);
+    for (const t of response.responses) for (const p of t.partitionResponses) results.set(partitionKey(t.name, p.index), p);
     for (const b of batches) {
-      const r = results.get(`${b.queue.topic}\0${b.queue.partition}`);
+      const r = results.get(partitionKey(b.queue.topic, b.queue.partition));
       const code = r?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-      // A duplicate is a batch the broker already has (a retry of one whose answer was lost): delivered.
       if (code === ErrorCode.NONE) this.complete(b, r!.baseOffset);
-      else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) this.complete(b, -1n);
+      // A duplicate is a batch the broker already has (a retry of one whose answer was lost): delivered, at the
+      // offset the broker answers when it still knows it (-1 when not), as Java's Sender completes it.
+      else if (code === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) this.complete(b, r!.baseOffset >= 0n ? r!.baseOffset : -1n, true);
       else this.completeWithError(b, new KafkaError(code, `producing to topic "${b.queue.topic}" partition ${b.queue.partition}`, r?.errorMessage));
     }
   }
 
-  private complete(batch: SealedBatch, baseOffset: bigint): void {
+  private complete(batch: SealedBatch, baseOffset: bigint, duplicate = false): void {
     const q = batch.queue;
     q.inFlight--;
     this.release(batch);
-    this.onDelivery?.({ topic: q.topic, partition: q.partition, baseOffset, count: batch.count });
+    this.onDelivery?.(duplicate ? { topic: q.topic, partition: q.partition, baseOffset, count: batch.count, duplicate } : { topic: q.topic, partition: q.partition, baseOffset, count: batch.count });
     this.afterCompletion(q);
   }
 
@@ -399,7 +413,7 @@ export class Producer {
     const tooLarge = err instanceof KafkaError && (err.code === ErrorCode.MESSAGE_TOO_LARGE || err.code === ErrorCode.RECORD_LIST_TOO_LARGE);
     if (tooLarge && batch.count > 1 && this.error === undefined && !this.closed && this.encoding !== undefined) {
       q.holding = true;
-      q.toRetry.push(...q.split(batch, this.encoding));
+      q.toRetry.push(...q.split(batch, this.encoding, Date.now()));
       this.afterCompletion(q);
       return;
     }
@@ -414,14 +428,16 @@ export class Producer {
       const code = err instanceof KafkaError ? err.code : ErrorCode.NETWORK_EXCEPTION;
       if (err instanceof ConnectionError || needsMetadataRefresh(code)) this.refreshMetadata();
     } else {
-      if (retriable && expired) err.message = `${err.message} (gave up after ${batch.attempts} attempt${batch.attempts === 1 ? '' : 's'})`;
-      this.error ??= err;
+      // The error may be shared by many batches (one dropped connection): it is never changed, only wrapped, and
+      // only for the producer's first error, so the message says "gave up" once.
+      const failure = retriable && expired && this.error === undefined ? new DeliveryTimeoutError(err, batch.attempts) : err;
+      this.error ??= failure;
       this.release(batch);
-      this.onDelivery?.({ topic: q.topic, partition: q.partition, baseOffset: -1n, count: batch.count, error: err });
+      this.onDelivery?.({ topic: q.topic, partition: q.partition, baseOffset: -1n, count: batch.count, error: failure });
       // Nothing else of this partition can be delivered in order now: fail what waits behind it.
       for (const b of [...q.toRetry.splice(0), ...q.ready.splice(0)]) {
         this.release(b);
-        this.onDelivery?.({ topic: q.topic, partition: q.partition, baseOffset: -1n, count: b.count, error: err });
+        this.onDelivery?.({ topic: q.topic, partition: q.partition, baseOffset: -1n, count: b.count, error: failure });
       }
     }
     this.afterCompletion(q);

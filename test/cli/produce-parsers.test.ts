@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FormatParser, compileFormat } from '../../src/cli/produce/format-parser.js';
-import { JsonLineParser, LineParser, type ParsedRecord, type RecordParser } from '../../src/cli/produce/record-parsers.js';
+import { JsonLineParser, LineParser, parseAcross, type ParsedRecord, type RecordParser } from '../../src/cli/produce/record-parsers.js';
 
 const show = (r: ParsedRecord) => ({
   topic: r.topic,
@@ -15,14 +15,14 @@ const show = (r: ParsedRecord) => ({
   timestamp: r.timestamp,
 });
 
-/** Parses `input` delivered in the given pieces, as run.ts does (unused bytes carried to the next read). */
+/** Parses `input` delivered in the given pieces, as run.ts does (unused bytes joined with the next read's first line). */
 function parseIn(make: () => RecordParser, pieces: Buffer[]): ReturnType<typeof show>[] {
   const parser = make();
   const out: ParsedRecord[] = [];
   let tail: Buffer = Buffer.alloc(0);
   for (const piece of pieces) {
-    const buf = tail.length > 0 ? Buffer.concat([tail, piece]) : piece;
-    tail = buf.subarray(parser.parse(buf, false, out));
+    const rest = tail.length > 0 ? parseAcross(parser, tail, piece, out) : piece;
+    tail = rest.subarray(parser.parse(rest, false, out));
   }
   if (tail.length > 0) parser.parse(tail, true, out);
   return out.map(show);

@@ -2,7 +2,7 @@
  * `gregor produce` as a shell user runs it (runCli: the built CLI, stdin in, stdout/stderr/exit code out), read
  * back with kcat, and its key placement compared with kafkajs's.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -269,6 +269,32 @@ describe('gregor produce', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stdout).toBe(`${t} 0 0\n${t} 0 1\n${t} 0 2\n`);
+  });
+
+  it('-v | head -1: the reader going away ends the run quietly (exit 0, no error line), what was read is delivered', async () => {
+    const t = await topic('cli-epipe', 1);
+    // A real pipe, as a shell makes: the reports after the first line meet a closed pipe (EPIPE).
+    const res = spawnSync('bash', ['-c', `set -o pipefail; (echo one; sleep 1; seq 1 1000) | "${process.execPath}" "${BIN}" produce ${t} -b ${gregor.bootstrap} -v | head -n 1`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(res.stdout).toBe(`${t} 0 0\n`);
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    expect((await kcat(t, '%s\n'))[0]).toBe('one');
+  });
+
+  it('-v prints a report for every record, the last ones included, with --format %t over two topics', async () => {
+    const t1 = await topic('cli-last-a', 1);
+    const t2 = await topic('cli-last-b', 2);
+    const input = Array.from({ length: 300 }, (_, i) => `${i % 2 === 0 ? t1 : t2} v${i}`).join('\n') + '\n';
+    const res = await runCli(['produce', ...b, '-f', '%t %v\\n', '-v'], { input });
+    expect(res.code, res.stderr).toBe(0);
+    const lines = res.stdout.trim().split('\n');
+    expect(lines).toHaveLength(300);
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? t1 : t2)));
+    expect(lines.filter((l) => l.startsWith(`${t1} `)).map((l) => l.split(' ').slice(1).join(' '))).toEqual(Array.from({ length: 150 }, (_, i) => `0 ${i}`));
   });
 
   it('gregor help produce shows examples', async () => {

@@ -272,6 +272,40 @@ describe('producer', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('says "gave up" once when one dropped connection fails batches of several partitions, keeping the cause', async () => {
+    const other = await startGregor(['--config', 'num.partitions=3']);
+    const c = new Cluster({ brokers: other.bootstrap, retryDeadlineMs: 1000 });
+    clusters.push(c);
+    const reports: DeliveryReport[] = [];
+    const p = new Producer(c, { deliveryTimeoutMs: 1500, requestTimeoutMs: 1000 }, (r) => reports.push(r));
+    const topic = uniqueName('prod-gone-many');
+    await p.prepare(topic);
+    await other.stop();
+    for (let partition = 0; partition < 3; partition++) for (let i = 0; i < 3; i++) p.send({ topic, partition, value: enc(`v${i}`) });
+    const err = await p.flush().then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).toMatch(/^could not connect to .*: connection refused \(gave up after \d+ attempts?\)$/);
+    expect((err?.cause as Error | undefined)?.message).toMatch(/^could not connect to .*: connection refused$/);
+    // A second look finds the same text: nothing appended to a shared error.
+    expect(await p.flush().then(() => undefined, (e: unknown) => (e as Error).message)).toBe(err?.message);
+    for (const r of reports) expect(r.error?.message.match(/gave up/g)?.length ?? 0, r.error?.message).toBeLessThanOrEqual(1);
+    expect(reports.reduce((n, r) => n + r.count, 0)).toBe(9);
+  });
+
+  it('takes the record object into its batch, stamping the send time on a record without one', async () => {
+    const topic = uniqueName('prod-stamp');
+    await createTopics(gregor.bootstrap, [topic], 1);
+    const { p } = producer();
+    await p.prepare(topic);
+    const before = Date.now();
+    const record = { topic, value: enc('x') } as { topic: string; value: Buffer; timestamp?: number; partition?: number };
+    p.send(record);
+    expect(record.partition).toBe(0);
+    expect(record.timestamp).toBeGreaterThanOrEqual(before);
+    await p.close();
+    const [batch] = await readLog(topic, 0);
+    expect(batch?.records.map((r) => r.value)).toEqual(['x']);
+  });
+
   it('sends only Produce v3+ (magic 2) and lets the connection pick the version', async () => {
     const c = cluster();
     const conn = await c.anyConnection();

@@ -128,3 +128,20 @@ function jsonRecord(text: string, line: number): ParsedRecord {
   }
   return r;
 }
+
+/**
+ * Parses the record that `tail` (the unparsed end of the last read) starts, without copying all of `chunk`
+ * behind it: the tail is joined with the chunk's first line only, which completes it for every line-based
+ * input. Returns the part of `chunk` still to parse; a record longer than that line costs one whole copy.
+ */
+export function parseAcross(parser: RecordParser, tail: Buffer, chunk: Buffer, records: ParsedRecord[]): Buffer {
+  const nl = chunk.indexOf(NL);
+  if (nl >= 0) {
+    const before = records.length;
+    const joined = Buffer.concat([tail, chunk.subarray(0, nl + 1)]);
+    const used = parser.parse(joined, false, records);
+    if (used >= tail.length) return chunk.subarray(used - tail.length);
+    records.length = before;
+  }
+  return Buffer.concat([tail, chunk]);
+}

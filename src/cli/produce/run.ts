@@ -6,12 +6,12 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Cluster } from '../../client/cluster.js';
 import { UsageError } from '../../client/errors.js';
-import { Producer, type Acks, type DeliveryReport } from '../../client/producer.js';
+import { Producer, checkPartition, type Acks, type DeliveryReport } from '../../client/producer.js';
 import type { CompressionType } from '../../protocol/records/constants.js';
 import { toJson } from '../output.js';
 import { FormatParser } from './format-parser.js';
 import { startProgress, type Progress } from './progress.js';
-import { JsonLineParser, LineParser, type ParsedRecord, type RecordParser } from './record-parsers.js';
+import { JsonLineParser, LineParser, parseAcross, type ParsedRecord, type RecordParser } from './record-parsers.js';
 
 export interface ProduceCommandOptions {
   topic?: string;
@@ -57,44 +57,56 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
   const fixedKey = o.key === undefined ? undefined : Buffer.from(o.key, 'utf8');
 
   const out = process.stdout;
+  // The reader of stdout went away (`-v | head`): nothing more is printed, reading stops, and what was read is
+  // still delivered, as on Ctrl-C; a reader that saw what it wanted is no failure, so the exit code stays 0.
+  let outBroken = false;
+  let outError: Error | undefined;
   let pending = '';
   const flushPending = (): void => {
     if (pending === '') return;
-    out.write(pending);
+    if (!outBroken) out.write(pending);
     pending = '';
   };
   // -v prints one line per record in input order: acknowledgements arrive per batch and partition, so each
   // partition's acknowledged offsets wait in `acked` until every record read before them is acknowledged too.
-  const inputOrder: string[] = [];
+  // The input order keeps partition numbers, and topics only when they vary per record (--format '%t').
+  const inputOrder: number[] = [];
+  const inputTopics: string[] | undefined = o.topic === undefined ? [] : undefined;
   let nextToPrint = 0;
-  const acked = new Map<string, { topic: string; partition: number; ranges: { base: bigint; count: number }[] }>();
+  const acked = new Map<string, Acked[]>();
+  const fixedAcked: Acked[] = [];
+  if (o.topic !== undefined) acked.set(o.topic, fixedAcked);
+  let duplicatesWithoutOffset = 0;
   const printAcknowledged = (): void => {
     let text = '';
     for (; nextToPrint < inputOrder.length; nextToPrint++) {
-      const q = acked.get(inputOrder[nextToPrint]!);
-      const range = q?.ranges[0];
-      if (q === undefined || range === undefined) break;
+      const partition = inputOrder[nextToPrint]!;
+      const topic = inputTopics === undefined ? o.topic! : inputTopics[nextToPrint]!;
+      const q = (inputTopics === undefined ? fixedAcked : acked.get(topic))?.[partition];
+      const range = q?.[0];
+      if (range === undefined) break;
       const offset = range.base;
       if (range.base >= 0n) range.base++;
-      if (--range.count === 0) q.ranges.shift();
-      text += o.json ? `${toJson({ topic: q.topic, partition: q.partition, offset })}\n` : `${q.topic} ${q.partition} ${offset}\n`;
+      if (--range.count === 0) q!.shift();
+      text += o.json ? `${toJson({ topic, partition, offset })}\n` : `${topic} ${partition} ${offset}\n`;
     }
     if (nextToPrint === inputOrder.length) {
       inputOrder.length = 0;
+      if (inputTopics !== undefined) inputTopics.length = 0;
       nextToPrint = 0;
     }
     // Reports of one turn of the event loop go out in one write (and at once, for input typed by hand).
-    if (text === '') return;
+    if (text === '' || outBroken) return;
     if (pending === '') setImmediate(flushPending);
     pending += text;
   };
   const onDelivery = o.verbose
     ? (r: DeliveryReport): void => {
         if (r.error !== undefined) return;
-        const key = `${r.topic}\u0000${r.partition}`;
-        let q = acked.get(key);
-        if (q === undefined) acked.set(key, (q = { topic: r.topic, partition: r.partition, ranges: [] }));
-        q.ranges.push({ base: r.baseOffset, count: r.count });
+        if (r.duplicate === true && r.baseOffset < 0n) duplicatesWithoutOffset += r.count;
+        let byPartition = acked.get(r.topic);
+        if (byPartition === undefined) acked.set(r.topic, (byPartition = []));
+        (byPartition[r.partition] ??= []).push({ base: r.baseOffset, count: r.count });
         printAcknowledged();
       }
     : undefined;
@@ -113,14 +125,11 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
     },
     onDelivery,
   );
-  producer.explicitIdempotence = o.idempotent === true;
 
   if (o.topic !== undefined) {
     await producer.prepare(o.topic);
-    const n = producer.partitionCount(o.topic)!;
-    if (o.partition !== undefined && o.partition >= n) {
-      throw new UsageError(`partition ${o.partition} is out of range: topic "${o.topic}" has ${n} partition${n === 1 ? '' : 's'}`);
-    }
+    // Before any input is read: typed input should not be lost to a flag that was wrong from the start.
+    if (o.partition !== undefined) checkPartition(o.topic, o.partition, producer.partitionCount(o.topic)!);
   }
 
   const source: Readable = o.file !== undefined ? createReadStream(o.file, { highWaterMark: 1 << 20 }) : process.stdin;
@@ -132,6 +141,7 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
   let bytes = 0;
 
   const sendAll = async (): Promise<void> => {
+    let waited = false;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]! as ParsedRecord & { topic: string };
       r.topic ??= o.topic!;
@@ -139,37 +149,58 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
       if (r.key === null && fixedKey !== undefined) r.key = fixedKey;
       if (fixedHeaders.length > 0) r.headers = r.headers === undefined ? fixedHeaders : [...fixedHeaders, ...r.headers];
       const wait = producer.send(r);
-      if (wait !== undefined) await wait;
-      if (onDelivery !== undefined) inputOrder.push(`${r.topic}\u0000${r.partition}`);
+      if (wait !== undefined) {
+        await wait;
+        waited = true;
+      }
+      // The partition is known once send() queued the record (after the wait, for a topic not prepared yet).
+      if (onDelivery !== undefined) {
+        inputOrder.push(r.partition!);
+        inputTopics?.push(r.topic);
+      }
     }
     count += records.length;
     records.length = 0;
+    // Acknowledgements that came during a wait found their records not listed yet: print them now.
+    if (waited && onDelivery !== undefined) printAcknowledged();
   };
 
   // Ctrl-C stops reading; what was read is still delivered (as kcat does), then the exit code says 130.
   let interrupted = false;
+  let stopped = false;
   const onSigint = (): void => {
     if (interrupted) process.exit(130);
     interrupted = true;
+    stopped = true;
+    source.destroy();
+  };
+  const onOutError = (err: NodeJS.ErrnoException): void => {
+    outBroken = true;
+    pending = '';
+    if (err.code !== 'EPIPE') outError ??= err;
+    stopped = true;
     source.destroy();
   };
   process.once('SIGINT', onSigint);
+  out.on('error', onOutError);
   try {
     try {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         bytes += chunk.length;
-        const buf = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
-        const used = parser.parse(buf, false, records);
-        tail = buf.subarray(used);
+        let rest = chunk;
+        if (tail.length > 0) rest = parseAcross(parser, tail, chunk, records);
+        tail = rest.subarray(parser.parse(rest, false, records));
         await sendAll();
         progress?.update(count, bytes);
+        if (stopped) break;
       }
     } catch (err) {
-      if (!interrupted) throw err;
+      if (!stopped) throw err;
     }
-    if (tail.length > 0 && !interrupted) parser.parse(tail, true, records);
+    if (tail.length > 0 && !stopped) parser.parse(tail, true, records);
     await sendAll();
     await producer.flush();
+    if (outError !== undefined) throw outError;
     if (interrupted) process.exitCode = 130;
   } catch (err) {
     producer.abort(err as Error);
@@ -177,6 +208,19 @@ export async function runProduce(cluster: Cluster, o: ProduceCommandOptions): Pr
   } finally {
     process.off('SIGINT', onSigint);
     progress?.stop(count, bytes);
-    flushPending();
+    // The last acknowledgements may have come while their records were not listed yet.
+    if (onDelivery !== undefined) printAcknowledged();
+    // Written and waited for: a reader gone meanwhile (EPIPE) is then known before oclif's own last flush, which
+    // would otherwise wait for a 'drain' that never comes.
+    if (pending !== '' && !outBroken) await new Promise<unknown>((resolve) => out.write(pending, resolve));
+    pending = '';
+    if (duplicatesWithoutOffset > 0) {
+      process.stderr.write(`warning: ${duplicatesWithoutOffset} record${duplicatesWithoutOffset === 1 ? ' was' : 's were'} written by an earlier attempt whose offsets the broker no longer knows: shown with offset -1\n`);
+    }
+    // Kept once the reader is gone: a later write (oclif's last flush) fails the same way and is no error either.
+    if (!outBroken) out.off('error', onOutError);
   }
 }
+
+/** A partition's acknowledged offset ranges, oldest first, waiting to be printed. */
+type Acked = { base: bigint; count: number }[];

@@ -6,13 +6,15 @@
 import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
 import { readRecords } from '../../protocol/records/record-decoder.js';
 import { RECORD_BATCH_OVERHEAD, type CompressionType } from '../../protocol/records/constants.js';
-import type { RecordInput } from '../../protocol/records/record.js';
 
 /** Upper bound of a record's framing in a magic-2 batch: length, attributes, timestamp and offset deltas, key and value lengths, header count. */
 const RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 const HEADER_OVERHEAD = 10;
 
-/** A record as the producer takes it: bytes, not strings (the CLI hands over slices of its input buffers). */
+/**
+ * A record as the producer takes it: bytes, not strings (the CLI hands over slices of its input buffers). The
+ * object itself waits in its partition's open batch until that is sealed: it is not to be changed after send().
+ */
 export interface ProducerRecord {
   topic: string;
   /**
@@ -55,7 +57,7 @@ export interface BatchEncoding {
 }
 
 export class PartitionQueue {
-  records: RecordInput[] = [];
+  records: ProducerRecord[] = [];
   openBytes = RECORD_BATCH_OVERHEAD;
   openedAt = 0;
   readonly ready: SealedBatch[] = [];
@@ -75,7 +77,7 @@ export class PartitionQueue {
     return this.records.length > 0 && this.openBytes + size > batchSize;
   }
 
-  append(record: RecordInput, size: number, now: number): void {
+  append(record: ProducerRecord, size: number, now: number): void {
     if (this.records.length === 0) this.openedAt = now;
     this.records.push(record);
     this.openBytes += size;
@@ -107,14 +109,14 @@ export class PartitionQueue {
    * are read back from the encoded batch (this path is rare) and the halves take the original's sequence range,
    * so the batches after it keep theirs.
    */
-  split(batch: SealedBatch, encoding: BatchEncoding): [SealedBatch, SealedBatch] {
+  split(batch: SealedBatch, encoding: BatchEncoding, now: number): [SealedBatch, SealedBatch] {
     const records = readRecords(batch.data);
     const half = Math.ceil(records.length / 2);
     const make = (part: typeof records, baseSequence: number, share: number): SealedBatch => ({
       queue: this,
       data: buildRecordBatch(
         part.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
-        { compression: encoding.compression, producerId: encoding.producerId, producerEpoch: encoding.producerEpoch, baseSequence },
+        { compression: encoding.compression, producerId: encoding.producerId, producerEpoch: encoding.producerEpoch, baseSequence, now },
       ),
       count: part.length,
       baseSequence,

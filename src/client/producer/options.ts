@@ -58,7 +58,11 @@ export const PRODUCER_DEFAULTS = {
   allowAutoCreate: true,
 };
 
-export type ResolvedProducerOptions = typeof PRODUCER_DEFAULTS & { idempotent: boolean };
+export type ResolvedProducerOptions = typeof PRODUCER_DEFAULTS & {
+  idempotent: boolean;
+  /** Asked for by name: a broker without idempotence is then an error, not a plain producer. */
+  explicitIdempotence: boolean;
+};
 
 export function resolveProducerOptions(options: ProducerOptions): ResolvedProducerOptions {
   const merged = { ...PRODUCER_DEFAULTS };
@@ -69,7 +73,7 @@ export function resolveProducerOptions(options: ProducerOptions): ResolvedProduc
   if (merged.maxInFlight > 5 && (options.idempotent ?? merged.acks === -1)) {
     throw new UsageError('idempotence allows at most 5 requests in flight per connection');
   }
-  return { ...merged, idempotent: options.idempotent ?? merged.acks === -1 };
+  return { ...merged, idempotent: options.idempotent ?? merged.acks === -1, explicitIdempotence: options.idempotent === true };
 }
 
 const CODECS: Record<string, CompressionType> = {
