@@ -16,7 +16,8 @@ export async function main(argv: string[], loadOptions: Interfaces.LoadOptions):
   installLastResortHandlers(debug);
   try {
     await run(argv, loadOptions);
-    await flush();
+    // oclif's flush() waits for stdout to drain, which a stdout whose reader went away never does.
+    if (!process.stdout.destroyed && !process.stdout.errored) await flush();
   } catch (err) {
     process.exitCode = reportError(explain(err), { debug });
   }
