@@ -257,6 +257,49 @@ describe('consumer against a broker', () => {
       await cluster.close();
     }
   });
+  it('stops at the count with partitions on two leaders, and positions cover only drained output', async () => {
+    const topic = uniqueName('cons-count');
+    for (const p of ['0', '1']) {
+      const kcat = spawnSync('kcat', ['-P', '-b', gregor.bootstrap, '-t', topic, '-p', p], { input: 'a\nb\nc\n' });
+      expect(kcat.status, 'kcat -P').toBe(0);
+    }
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      // Partition 1 seems led by another node (requests to it go to the real one): two fetch loops.
+      const info = await cluster.topic(topic);
+      const real = info.partitions[1]!.leader;
+      const other = real + 1000;
+      info.partitions[1]!.leader = other;
+      const requestNode = cluster.requestNode.bind(cluster) as (...a: unknown[]) => Promise<unknown>;
+      vi.spyOn(cluster, 'requestNode').mockImplementation(((nodeId: number, ...rest: unknown[]) =>
+        requestNode(nodeId === other ? real : nodeId, ...rest)) as never);
+      let left = 2;
+      const got: string[] = [];
+      const whileDraining: bigint[][] = [];
+      const consumer = new Consumer(cluster, {
+        onRecord: (v) => {
+          got.push(`${v.partition}:${v.offset}`);
+          return --left > 0;
+        },
+        // A slow reader of stdout: the other loop's records arrive while this output drains.
+        onBatchDone: async () => {
+          whileDraining.push(consumer.positions().map((p) => p.offset));
+          await new Promise((r) => setTimeout(r, 300));
+        },
+      });
+      const run = consumer.run();
+      consumer.assign([{ topic, partition: 0, offset: 0n }, { topic, partition: 1, offset: 0n }]);
+      await run;
+      expect(got).toHaveLength(2);
+      const partition = Number(got[0]!.split(':')[0]);
+      expect(got).toEqual([`${partition}:0`, `${partition}:1`]);
+      expect(whileDraining).toEqual([[0n, 0n]]);
+      const positions = new Map(consumer.positions().map((p) => [p.partition, p.offset]));
+      expect(positions).toEqual(new Map([[partition, 2n], [1 - partition, 0n]]));
+    } finally {
+      await cluster.close();
+    }
+  });
 });
 
 describe('consumer recovery', () => {
