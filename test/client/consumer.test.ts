@@ -5,6 +5,7 @@ import { Cluster } from '../../src/client/cluster.js';
 import { Consumer, READ_COMMITTED } from '../../src/client/consumer.js';
 import { decodeHeaders, newRecordView, walkRecords, type RecordView } from '../../src/client/fetched-records.js';
 import { runGroupConsumer } from '../../src/client/group/group-consumer.js';
+import { fetchCommitted } from '../../src/client/group/offsets.js';
 import { cooperativeStickyAssign, rangeAssign, roundRobinAssign } from '../../src/client/group/assignors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../src/client/group/classic-member.js';
 import { parseOffsetSpec } from '../../src/client/start-offsets.js';
@@ -394,6 +395,47 @@ describe('consumer recovery', () => {
       }
       // Nothing moved while waiting at the end: the incremental request names no partition.
       expect(later.some((b) => b.topics.length === 0)).toBe(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('a classic member waits before rejoining, and one that fails still commits and leaves the group', async () => {
+    const topic = uniqueName('cons-fail');
+    const kcat = spawnSync('kcat', ['-P', '-b', gregor.bootstrap, '-t', topic, '-p', '0'], { input: 'r0\nr1\nr2\n' });
+    expect(kcat.status, 'kcat -P').toBe(0);
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      const real = cluster.requestCoordinator.bind(cluster) as (...a: unknown[]) => Promise<unknown>;
+      const calls: { apiKey: number; at: number }[] = [];
+      const got: string[] = [];
+      let joins = 0;
+      vi.spyOn(cluster, 'requestCoordinator').mockImplementation((async (...args: unknown[]) => {
+        const apiKey = args[2] as number;
+        calls.push({ apiKey, at: Date.now() });
+        // The coordinator is rebalancing at first; later the member is refused (non-retriable) once it has read all.
+        if (apiKey === ApiKey.JoinGroup && joins++ === 0) return { errorCode: 27 };
+        if (apiKey === ApiKey.Heartbeat && got.length === 3) return { throttleTimeMs: 0, errorCode: 30 };
+        return real(...args);
+      }) as never);
+      const consumer = new Consumer(cluster, {
+        onRecord: (v) => {
+          got.push(v.valueBuf.toString('utf8', v.valueStart, v.valueEnd));
+          return true;
+        },
+      });
+      const group = uniqueName('g');
+      const run = runGroupConsumer(cluster, consumer, { group, topics: [topic], spec: { kind: 'beginning' }, isolationLevel: 0, protocol: 'classic', heartbeatIntervalMs: 100 });
+      await expect(run).rejects.toThrow(/heartbeat/);
+      expect(got).toEqual(['r0', 'r1', 'r2']);
+      const [first, second] = calls.filter((c) => c.apiKey === ApiKey.JoinGroup);
+      expect(second!.at - first!.at).toBeGreaterThanOrEqual(cluster.options.retryBackoffMs - 5);
+      const failed = calls.map((c) => c.apiKey).lastIndexOf(ApiKey.Heartbeat);
+      const after = calls.slice(failed + 1).map((c) => c.apiKey);
+      expect(after).toContain(ApiKey.OffsetCommit);
+      expect(after).toContain(ApiKey.LeaveGroup);
+      const committed = await fetchCommitted(cluster, group, [{ topic, partition: 0 }]);
+      expect([...committed.values()]).toEqual([3n]);
     } finally {
       await cluster.close();
     }
