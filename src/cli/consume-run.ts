@@ -48,6 +48,8 @@ export async function runConsume(cluster: Cluster, settings: ConsumeSettings, st
     isolationLevel,
     exitAtEnd: settings.exitAtEnd,
     onRecord: (view) => {
+      // The consumer stops handing out records once stopped; this guards -c and a broken pipe all the same.
+      if (left <= 0 || out.broken) return false;
       printer(view, out);
       return --left > 0;
     },

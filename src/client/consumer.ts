@@ -15,7 +15,7 @@ import type { Cluster } from './cluster.js';
 import { ConnectionError, KafkaError, needsMetadataRefresh } from './errors.js';
 import { newRecordView, walkRecords, type RecordView } from './fetched-records.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js';
-import { partitionKey } from './topic-partitions.js';
+import { byTopic, partitionKey, partitionsByTopic, type TopicPartition } from './topic-partitions.js';
 
 export type IsolationLevel = 0 | 1;
 export const READ_UNCOMMITTED: IsolationLevel = 0;
@@ -42,8 +42,13 @@ export interface ConsumerOptions {
 export interface PartitionState {
   topic: string;
   partition: number;
-  /** The next offset to deliver (what a commit stores). */
+  /** The next offset to hand to onRecord. */
   position: bigint;
+  /**
+   * The offset after the last record whose output onBatchDone saw through (what a commit stores): a commit
+   * never covers records still in an output buffer.
+   */
+  delivered: bigint;
   /** Reached the end (high watermark, or LSO under read_committed) at least once. */
   atEnd: boolean;
   readonly view: RecordView;
@@ -106,8 +111,6 @@ export class Consumer {
   private finish: (() => void) | undefined;
   private refreshing: Promise<void> | undefined;
   private stateEpoch = 0;
-  /** Called when the consumer stops itself (-c, -e, a fatal error). */
-  onStop: (() => void) | undefined;
 
   constructor(
     readonly cluster: Cluster,
@@ -136,6 +139,7 @@ export class Consumer {
         topic: p.topic,
         partition: p.partition,
         position: p.offset,
+        delivered: p.offset,
         atEnd: false,
         view: newRecordView(p.topic, p.partition),
         epoch: ++this.stateEpoch,
@@ -145,21 +149,22 @@ export class Consumer {
     this.ensureLoops();
   }
 
-  /** Stops fetching these partitions; returns their positions (to commit). */
-  unassign(partitions: readonly { topic: string; partition: number }[]): Assigned[] {
+  /** Stops fetching these partitions; returns their delivered positions (to commit). */
+  unassign(partitions: readonly TopicPartition[]): Assigned[] {
     const out: Assigned[] = [];
     for (const p of partitions) {
       const key = partitionKey(p.topic, p.partition);
       const s = this.assigned.get(key);
       if (s === undefined) continue;
       this.assigned.delete(key);
-      out.push({ topic: s.topic, partition: s.partition, offset: s.position });
+      out.push({ topic: s.topic, partition: s.partition, offset: s.delivered });
     }
     return out;
   }
 
+  /** Where each partition's delivered records end (what to commit). */
   positions(): Assigned[] {
-    return [...this.assigned.values()].map((s) => ({ topic: s.topic, partition: s.partition, offset: s.position }));
+    return [...this.assigned.values()].map((s) => ({ topic: s.topic, partition: s.partition, offset: s.delivered }));
   }
 
   /** Resolves when the consumer stops (stop(), -c reached, -e reached); rejects on a fatal error. */
@@ -179,7 +184,6 @@ export class Consumer {
     this.failure ??= err;
     this.stopped = true;
     this.finish?.();
-    this.onStop?.();
   }
 
   private ensureLoops(): void {
@@ -243,10 +247,13 @@ export class Consumer {
     const full = session.epoch === 0;
     // A full request names every partition; an incremental one only those whose offset moved, and forgets
     // those no longer fetched here.
-    const send = [...asked.values()].filter((a) => full || session.sent.get(partitionKey(a.state.topic, a.state.partition))?.offset !== a.position);
+    const send: SentPartition[] = [];
+    for (const [key, a] of asked) {
+      if (full || session.sent.get(key)?.offset !== a.position) send.push({ topic: a.state.topic, partition: a.state.partition, offset: a.position });
+    }
     const forget = full ? [] : [...session.sent.entries()].filter(([key]) => !asked.has(key)).map(([, p]) => p);
     if (full) session.sent.clear();
-    for (const a of send) session.sent.set(partitionKey(a.state.topic, a.state.partition), { topic: a.state.topic, partition: a.state.partition, offset: a.position });
+    for (const p of send) session.sent.set(partitionKey(p.topic, p.partition), p);
     for (const p of forget) session.sent.delete(partitionKey(p.topic, p.partition));
     const response = this.fetch(nodeId, send, forget, session);
     response.then(
@@ -279,6 +286,8 @@ export class Consumer {
         this.refreshMetadata();
         continue;
       }
+      // Stopped while the Fetch was out (-c reached by another leader's loop, Ctrl-C, EPIPE): hand out nothing more.
+      if (this.stopped) return;
       backoff = this.cluster.options.retryBackoffMs;
       if (response.errorCode !== ErrorCode.NONE) {
         const err = new KafkaError(response.errorCode, `fetching from broker ${nodeId}`);
@@ -323,9 +332,13 @@ export class Consumer {
             this.options.onRecord,
           );
           s.position = BigInt(result.position);
+          const epoch = s.epoch;
+          const reached = s.position;
           if (result.stopped) {
-            await this.options.onBatchDone?.();
+            // Stop first: the other leaders' loops must not hand out more records while this output drains.
             this.stop();
+            await this.options.onBatchDone?.();
+            if (s.epoch === epoch) s.delivered = reached;
             return;
           }
           const end = this.options.isolationLevel === READ_COMMITTED && p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark;
@@ -334,6 +347,7 @@ export class Consumer {
             this.checkAllAtEnd();
           }
           if (result.delivered > 0) await this.options.onBatchDone?.();
+          if (s.epoch === epoch && reached > s.delivered) s.delivered = reached;
           if (this.stopped) return;
         }
       }
@@ -379,7 +393,7 @@ export class Consumer {
     listOffsets(this.cluster, [{ topic: s.topic, partition: s.partition, timestamp }], { isolationLevel: this.options.isolationLevel })
       .then((answers) => {
         const a = answers.get(partitionKey(s.topic, s.partition));
-        if (a !== undefined) s.position = a.offset;
+        if (a !== undefined) s.position = s.delivered = a.offset;
         s.epoch = ++this.stateEpoch;
       })
       .catch((err: Error) => this.stop(err))
@@ -389,15 +403,7 @@ export class Consumer {
       });
   }
 
-  private fetch(nodeId: number, parts: Asked[], forget: SentPartition[], session: FetchSession): Promise<FetchResponse> {
-    const byTopic = new Map<string, Asked[]>();
-    for (const a of parts) {
-      let list = byTopic.get(a.state.topic);
-      if (list === undefined) byTopic.set(a.state.topic, (list = []));
-      list.push(a);
-    }
-    const forgotten = new Map<string, number[]>();
-    for (const p of forget) forgotten.set(p.topic, [...(forgotten.get(p.topic) ?? []), p.partition]);
+  private fetch(nodeId: number, parts: SentPartition[], forget: SentPartition[], session: FetchSession): Promise<FetchResponse> {
     const o = this.options;
     return this.cluster.requestNode(
       nodeId,
@@ -411,18 +417,18 @@ export class Consumer {
         // KIP-227: epoch 0 opens a session with a full request; later ones send only what changed.
         sessionId: session.id,
         sessionEpoch: session.epoch,
-        topics: [...byTopic].map(([topic, list]) => ({
+        topics: [...byTopic(parts)].map(([topic, list]) => ({
           topic,
-          partitions: list.map((a) => ({
-            partition: a.state.partition,
+          partitions: list.map((p) => ({
+            partition: p.partition,
             currentLeaderEpoch: -1,
-            fetchOffset: a.position,
+            fetchOffset: p.offset,
             lastFetchedEpoch: -1,
             logStartOffset: -1n,
             partitionMaxBytes: o.partitionMaxBytes,
           })),
         })),
-        forgottenTopicsData: [...forgotten].map(([topic, partitions]) => ({ topic, partitions })),
+        forgottenTopicsData: [...partitionsByTopic(forget)].map(([topic, partitions]) => ({ topic, partitions })),
         rackId: '',
       },
       { minVersion: o.isolationLevel === READ_COMMITTED ? 4 : 0, timeoutMs: this.cluster.options.requestTimeoutMs + o.maxWaitMs },

@@ -5,6 +5,7 @@ import { Cluster } from '../../src/client/cluster.js';
 import { Consumer, READ_COMMITTED } from '../../src/client/consumer.js';
 import { decodeHeaders, newRecordView, walkRecords, type RecordView } from '../../src/client/fetched-records.js';
 import { runGroupConsumer } from '../../src/client/group/group-consumer.js';
+import { fetchCommitted } from '../../src/client/group/offsets.js';
 import { cooperativeStickyAssign, rangeAssign, roundRobinAssign } from '../../src/client/group/assignors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../src/client/group/classic-member.js';
 import { parseOffsetSpec } from '../../src/client/start-offsets.js';
@@ -257,6 +258,49 @@ describe('consumer against a broker', () => {
       await cluster.close();
     }
   });
+  it('stops at the count with partitions on two leaders, and positions cover only drained output', async () => {
+    const topic = uniqueName('cons-count');
+    for (const p of ['0', '1']) {
+      const kcat = spawnSync('kcat', ['-P', '-b', gregor.bootstrap, '-t', topic, '-p', p], { input: 'a\nb\nc\n' });
+      expect(kcat.status, 'kcat -P').toBe(0);
+    }
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      // Partition 1 seems led by another node (requests to it go to the real one): two fetch loops.
+      const info = await cluster.topic(topic);
+      const real = info.partitions[1]!.leader;
+      const other = real + 1000;
+      info.partitions[1]!.leader = other;
+      const requestNode = cluster.requestNode.bind(cluster) as (...a: unknown[]) => Promise<unknown>;
+      vi.spyOn(cluster, 'requestNode').mockImplementation(((nodeId: number, ...rest: unknown[]) =>
+        requestNode(nodeId === other ? real : nodeId, ...rest)) as never);
+      let left = 2;
+      const got: string[] = [];
+      const whileDraining: bigint[][] = [];
+      const consumer = new Consumer(cluster, {
+        onRecord: (v) => {
+          got.push(`${v.partition}:${v.offset}`);
+          return --left > 0;
+        },
+        // A slow reader of stdout: the other loop's records arrive while this output drains.
+        onBatchDone: async () => {
+          whileDraining.push(consumer.positions().map((p) => p.offset));
+          await new Promise((r) => setTimeout(r, 300));
+        },
+      });
+      const run = consumer.run();
+      consumer.assign([{ topic, partition: 0, offset: 0n }, { topic, partition: 1, offset: 0n }]);
+      await run;
+      expect(got).toHaveLength(2);
+      const partition = Number(got[0]!.split(':')[0]);
+      expect(got).toEqual([`${partition}:0`, `${partition}:1`]);
+      expect(whileDraining).toEqual([[0n, 0n]]);
+      const positions = new Map(consumer.positions().map((p) => [p.partition, p.offset]));
+      expect(positions).toEqual(new Map([[partition, 2n], [1 - partition, 0n]]));
+    } finally {
+      await cluster.close();
+    }
+  });
 });
 
 describe('consumer recovery', () => {
@@ -351,6 +395,47 @@ describe('consumer recovery', () => {
       }
       // Nothing moved while waiting at the end: the incremental request names no partition.
       expect(later.some((b) => b.topics.length === 0)).toBe(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('a classic member waits before rejoining, and one that fails still commits and leaves the group', async () => {
+    const topic = uniqueName('cons-fail');
+    const kcat = spawnSync('kcat', ['-P', '-b', gregor.bootstrap, '-t', topic, '-p', '0'], { input: 'r0\nr1\nr2\n' });
+    expect(kcat.status, 'kcat -P').toBe(0);
+    const cluster = new Cluster({ brokers: gregor.bootstrap });
+    try {
+      const real = cluster.requestCoordinator.bind(cluster) as (...a: unknown[]) => Promise<unknown>;
+      const calls: { apiKey: number; at: number }[] = [];
+      const got: string[] = [];
+      let joins = 0;
+      vi.spyOn(cluster, 'requestCoordinator').mockImplementation((async (...args: unknown[]) => {
+        const apiKey = args[2] as number;
+        calls.push({ apiKey, at: Date.now() });
+        // The coordinator is rebalancing at first; later the member is refused (non-retriable) once it has read all.
+        if (apiKey === ApiKey.JoinGroup && joins++ === 0) return { errorCode: 27 };
+        if (apiKey === ApiKey.Heartbeat && got.length === 3) return { throttleTimeMs: 0, errorCode: 30 };
+        return real(...args);
+      }) as never);
+      const consumer = new Consumer(cluster, {
+        onRecord: (v) => {
+          got.push(v.valueBuf.toString('utf8', v.valueStart, v.valueEnd));
+          return true;
+        },
+      });
+      const group = uniqueName('g');
+      const run = runGroupConsumer(cluster, consumer, { group, topics: [topic], spec: { kind: 'beginning' }, isolationLevel: 0, protocol: 'classic', heartbeatIntervalMs: 100 });
+      await expect(run).rejects.toThrow(/heartbeat/);
+      expect(got).toEqual(['r0', 'r1', 'r2']);
+      const [first, second] = calls.filter((c) => c.apiKey === ApiKey.JoinGroup);
+      expect(second!.at - first!.at).toBeGreaterThanOrEqual(cluster.options.retryBackoffMs - 5);
+      const failed = calls.map((c) => c.apiKey).lastIndexOf(ApiKey.Heartbeat);
+      const after = calls.slice(failed + 1).map((c) => c.apiKey);
+      expect(after).toContain(ApiKey.OffsetCommit);
+      expect(after).toContain(ApiKey.LeaveGroup);
+      const committed = await fetchCommitted(cluster, group, [{ topic, partition: 0 }]);
+      expect([...committed.values()]).toEqual([3n]);
     } finally {
       await cluster.close();
     }

@@ -14,6 +14,7 @@ import { Reader } from '../../protocol/index.js';
 import type { Cluster } from '../cluster.js';
 import { CoordinatorType } from '../cluster.js';
 import { KafkaError } from '../errors.js';
+import { partitionsByTopic } from '../topic-partitions.js';
 import { ASSIGNORS, cooperativeStickyAssign, type StickyMember } from './assignors.js';
 import { commitOffsets, type TopicPartitionOffset } from './offsets.js';
 import { diff, pause, type GroupMember, type MemberHooks, type TopicPartition } from './member.js';
@@ -34,12 +35,10 @@ export interface Subscription {
 }
 
 export function encodeSubscription(topics: string[], owned: readonly TopicPartition[] = [], generation = -1): Buffer {
-  const byTopic = new Map<string, number[]>();
-  for (const p of owned) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
   const body = ConsumerProtocolSubscription.encode(SUBSCRIPTION_VERSION, {
     topics,
     userData: null,
-    ownedPartitions: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    ownedPartitions: [...partitionsByTopic(owned)].map(([topic, partitions]) => ({ topic, partitions })),
     generationId: generation,
   });
   const head = Buffer.alloc(2);
@@ -115,36 +114,52 @@ export class ClassicMember implements GroupMember {
 
   async run(): Promise<void> {
     const signal = this.abort.signal;
-    while (!signal.aborted) {
-      // Joining waits for the whole group (up to the rebalance timeout): Ctrl-C must not wait with it.
-      const joining = this.joinAndSync();
-      joining.catch(() => undefined);
-      const joined = await Promise.race([joining, new Promise<null>((r) => signal.addEventListener('abort', () => r(null), { once: true }))]);
-      if (joined === null) break;
-      // Eager (range, roundrobin): everything was given up before rejoining, so this is all new. Cooperative:
-      // keep what stays, give up what moved (then rejoin at once so that its new owner gets it), take what is new.
-      const revoked = diff(this.current, joined);
-      const added = diff(joined, this.current);
-      if (revoked.length > 0) {
-        this.current = diff(this.current, revoked);
-        await this.hooks.revoked(revoked);
+    // One listener for the whole run (not one per rebalance, which would pile up on the signal).
+    const aborted = new Promise<null>((r) => signal.addEventListener('abort', () => r(null), { once: true }));
+    try {
+      while (!signal.aborted) {
+        // Joining waits for the whole group (up to the rebalance timeout): Ctrl-C must not wait with it.
+        const joining = this.joinAndSync();
+        joining.catch(() => undefined);
+        const joined = await Promise.race([joining, aborted]);
+        if (joined === null) break;
+        // Eager (range, roundrobin): everything was given up before rejoining, so this is all new. Cooperative:
+        // keep what stays, give up what moved (then rejoin at once so that its new owner gets it), take what is new.
+        const revoked = diff(this.current, joined);
+        const added = diff(joined, this.current);
+        if (revoked.length > 0) {
+          this.current = diff(this.current, revoked);
+          await this.hooks.revoked(revoked);
+        }
+        if (added.length > 0) {
+          this.current = [...this.current, ...added];
+          await this.hooks.assigned(added);
+        }
+        if (revoked.length > 0) continue;
+        const outcome = await this.heartbeatUntilChange();
+        if (outcome === 'fenced') {
+          const lost = this.current;
+          this.current = [];
+          this.hooks.lost(lost);
+        } else if (outcome === 'rebalance' && this.protocolName !== COOPERATIVE) {
+          await this.giveUp();
+        }
       }
-      if (added.length > 0) {
-        this.current = [...this.current, ...added];
-        await this.hooks.assigned(added);
-      }
-      if (revoked.length > 0) continue;
-      const outcome = await this.heartbeatUntilChange();
-      if (outcome === 'fenced') {
-        const lost = this.current;
-        this.current = [];
-        this.hooks.lost(lost);
-      } else if (outcome === 'rebalance' && this.protocolName !== COOPERATIVE) {
+    } finally {
+      // Also when the member failed: give the partitions up (commit) and leave, so that the group does not wait
+      // a session timeout for it. A failing leave must not hide why the member stopped.
+      try {
         await this.giveUp();
+      } finally {
+        await this.leave().catch(() => undefined);
       }
     }
-    await this.giveUp();
-    await this.leave();
+  }
+
+  /** Kafka's retry.backoff.ms before asking the coordinator again; false when the member was stopped meanwhile. */
+  private async backoff(): Promise<boolean> {
+    await pause(this.cluster.options.retryBackoffMs, this.abort.signal);
+    return !this.abort.signal.aborted;
   }
 
   private async giveUp(): Promise<void> {
@@ -196,9 +211,13 @@ export class ClassicMember implements GroupMember {
       }
       if (join.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || join.errorCode === ErrorCode.ILLEGAL_GENERATION) {
         this.memberId = '';
-        continue;
+        if (await this.backoff()) continue;
+        return [];
       }
-      if (join.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) continue;
+      if (join.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) {
+        if (await this.backoff()) continue;
+        return [];
+      }
       if (join.errorCode !== ErrorCode.NONE) throw new KafkaError(join.errorCode, `joining group "${this.groupId}"`);
       this.memberId = join.memberId;
       this.generationId = join.generationId;
@@ -217,10 +236,11 @@ export class ClassicMember implements GroupMember {
         },
         this.rebalanceTimeoutMs + 5_000,
       );
-      if (sync.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) continue;
-      if (sync.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || sync.errorCode === ErrorCode.ILLEGAL_GENERATION) {
+      if (sync.errorCode === ErrorCode.REBALANCE_IN_PROGRESS || sync.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || sync.errorCode === ErrorCode.ILLEGAL_GENERATION) {
         if (sync.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
-        continue;
+        // Stopped meanwhile: run() has moved on (the race with the abort), so what this returns is not used.
+        if (await this.backoff()) continue;
+        return [];
       }
       if (sync.errorCode !== ErrorCode.NONE) throw new KafkaError(sync.errorCode, `syncing group "${this.groupId}"`);
       const mine = decodeAssignment(sync.assignment);

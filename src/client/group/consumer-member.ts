@@ -12,6 +12,7 @@ import type { ConsumerGroupHeartbeatResponse } from '../../protocol/messages/con
 import type { Cluster } from '../cluster.js';
 import { CoordinatorType } from '../cluster.js';
 import { KafkaError } from '../errors.js';
+import { partitionsByTopic } from '../topic-partitions.js';
 import { diff, pause, type GroupMember, type MemberHooks, type TopicPartition } from './member.js';
 import { commitOffsets, type TopicPartitionOffset } from './offsets.js';
 
@@ -57,30 +58,38 @@ export class ConsumerMember implements GroupMember {
   async run(): Promise<void> {
     const signal = this.abort.signal;
     let first = true;
-    while (!signal.aborted) {
-      const r = await this.heartbeat(this.memberEpoch);
-      if (r.errorCode === ErrorCode.UNSUPPORTED_VERSION && first) throw new ConsumerProtocolUnavailable(r.errorMessage ?? 'KIP-848 groups are not enabled');
-      first = false;
-      if (r.errorCode === ErrorCode.FENCED_MEMBER_EPOCH || r.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
-        const lost = this.current;
-        this.current = [];
-        this.memberEpoch = 0;
-        if (lost.length > 0) this.hooks.lost(lost);
-        continue;
+    try {
+      while (!signal.aborted) {
+        const r = await this.heartbeat(this.memberEpoch);
+        if (r.errorCode === ErrorCode.UNSUPPORTED_VERSION && first) throw new ConsumerProtocolUnavailable(r.errorMessage ?? 'KIP-848 groups are not enabled');
+        first = false;
+        if (r.errorCode === ErrorCode.FENCED_MEMBER_EPOCH || r.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
+          const lost = this.current;
+          this.current = [];
+          this.memberEpoch = 0;
+          if (lost.length > 0) this.hooks.lost(lost);
+          // As Kafka's retry.backoff.ms: a coordinator that keeps fencing us is not asked again in a tight loop.
+          await pause(this.cluster.options.retryBackoffMs, signal);
+          continue;
+        }
+        if (r.errorCode !== ErrorCode.NONE) throw new KafkaError(r.errorCode, `heartbeat to group "${this.groupId}"`, r.errorMessage);
+        if (r.memberId !== null && r.memberId !== '') this.memberId = r.memberId;
+        this.memberEpoch = r.memberEpoch;
+        let changed = false;
+        if (r.assignment !== null) changed = await this.reconcile(r.assignment.topicPartitions);
+        // An acknowledgement goes out at once; otherwise wait for the interval the coordinator asked for.
+        if (!changed) await pause(r.heartbeatIntervalMs > 0 ? r.heartbeatIntervalMs : 5_000, signal);
       }
-      if (r.errorCode !== ErrorCode.NONE) throw new KafkaError(r.errorCode, `heartbeat to group "${this.groupId}"`, r.errorMessage);
-      if (r.memberId !== null && r.memberId !== '') this.memberId = r.memberId;
-      this.memberEpoch = r.memberEpoch;
-      let changed = false;
-      if (r.assignment !== null) changed = await this.reconcile(r.assignment.topicPartitions);
-      // An acknowledgement goes out at once; otherwise wait for the interval the coordinator asked for.
-      if (!changed) await pause(r.heartbeatIntervalMs > 0 ? r.heartbeatIntervalMs : 5_000, signal);
-    }
-    const revoked = this.current;
-    this.current = [];
-    if (revoked.length > 0) await this.hooks.revoked(revoked);
-    if (this.memberEpoch > 0) {
-      await this.heartbeat(LEAVE_GROUP_MEMBER_EPOCH).catch(() => undefined);
+    } finally {
+      // Also when the member failed: its partitions are given up (committed) and it leaves, so that the group
+      // does not wait a session timeout for it. A failing leave must not hide why the member stopped.
+      try {
+        const revoked = this.current;
+        this.current = [];
+        if (revoked.length > 0) await this.hooks.revoked(revoked);
+      } finally {
+        if (this.memberEpoch > 0) await this.heartbeat(LEAVE_GROUP_MEMBER_EPOCH).catch(() => undefined);
+      }
     }
   }
 
@@ -113,13 +122,10 @@ export class ConsumerMember implements GroupMember {
   }
 
   private heartbeat(epoch: number): Promise<ConsumerGroupHeartbeatResponse> {
-    const ids = new Map<string, string>();
-    for (const t of this.cluster.topics.values()) ids.set(t.name, t.id);
-    const owned = new Map<string, number[]>();
-    for (const p of this.current) {
-      const id = ids.get(p.topic);
-      if (id === undefined) continue;
-      owned.set(id, [...(owned.get(id) ?? []), p.partition]);
+    const owned: { topicId: string; partitions: number[] }[] = [];
+    for (const [topic, partitions] of partitionsByTopic(this.current)) {
+      const topicId = this.cluster.topics.get(topic)?.id;
+      if (topicId !== undefined) owned.push({ topicId, partitions });
     }
     return this.cluster.requestCoordinator(
       CoordinatorType.Group,
@@ -135,7 +141,7 @@ export class ConsumerMember implements GroupMember {
         subscribedTopicNames: this.topics,
         subscribedTopicRegex: null,
         serverAssignor: null,
-        topicPartitions: [...owned].map(([topicId, partitions]) => ({ topicId, partitions })),
+        topicPartitions: owned,
       }),
       (r) => r.errorCode,
     );

@@ -1,8 +1,9 @@
 /**
  * A Consumer driven by a group: the member (KIP-848 when the broker runs such groups, else classic, or as
  * `protocol` says) decides the partitions; each newly assigned partition starts at the group's committed
- * offset, or where `spec` says when there is none (the CLI's -o; Kafka's auto.offset.reset). Positions are
- * committed every 5 s, when partitions are given up, and at the end.
+ * offset, or where `spec` says when there is none (the CLI's -o; Kafka's auto.offset.reset). Delivered
+ * positions (records whose output has drained) are committed every 5 s, when partitions are given up, and at
+ * the end.
  */
 import type { Cluster } from '../cluster.js';
 import type { Consumer, IsolationLevel } from '../consumer.js';
@@ -94,7 +95,8 @@ export async function runGroupConsumer(cluster: Cluster, consumer: Consumer, opt
     memberFailure = err;
     consumer.stop(err);
   });
-  consumer.onStop = () => member?.stop();
+  // The member is stopped only once the fetch loops have ended (below), not when the consumer stops: giving
+  // the partitions up commits their delivered positions, which the last batches reach after their output drains.
   const timer = setInterval(() => {
     commit(consumer.positions()).catch((err: Error) => options.log?.(`group "${options.group}": auto-commit failed: ${err.message}`));
   }, options.autoCommitIntervalMs ?? 5_000);

@@ -1,10 +1,8 @@
 /** What a group member (classic or KIP-848) asks of the consumer it runs for, and what it offers. */
+import { partitionKey, type TopicPartition } from '../topic-partitions.js';
 import type { TopicPartitionOffset } from './offsets.js';
 
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
+export type { TopicPartition };
 
 export interface MemberHooks {
   /** Newly assigned partitions: find where to start and begin fetching them. */
@@ -26,8 +24,8 @@ export interface GroupMember {
 }
 
 export function diff(a: readonly TopicPartition[], b: readonly TopicPartition[]): TopicPartition[] {
-  const keys = new Set(b.map((p) => `${p.topic}\u0000${p.partition}`));
-  return a.filter((p) => !keys.has(`${p.topic}\u0000${p.partition}`));
+  const keys = new Set(b.map((p) => partitionKey(p.topic, p.partition)));
+  return a.filter((p) => !keys.has(partitionKey(p.topic, p.partition)));
 }
 
 /** Resolves after `ms`, or as soon as `signal` aborts. */
