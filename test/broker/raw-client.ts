@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { FrameSplitter, decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/index.js';
+import { readBatchHeader, readRecords, scanBatches, type KafkaRecord, type RecordBatchHeader } from '../../src/protocol/records/index.js';
 
 /** A bare Kafka connection for tests: sends frames as given and reads responses, or notices the close. */
 export class RawClient {
@@ -66,6 +67,30 @@ export class RawClient {
     const { correlationId, body: response } = decodeResponseFrame(apiKey, apiVersion, frame);
     if (correlationId !== id) throw new Error(`correlation id ${correlationId}, expected ${id}`);
     return response as T;
+  }
+
+  /** Every batch of one partition, from offset 0 to the high watermark, read with Fetch v11: headers and records. */
+  async readPartition(topic: string, partition: number): Promise<{ header: RecordBatchHeader; records: KafkaRecord[] }[]> {
+    const out: { header: RecordBatchHeader; records: KafkaRecord[] }[] = [];
+    let offset = 0n;
+    for (;;) {
+      const r = await this.request(1, 11, {
+        replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 16 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: 16 << 20, currentLeaderEpoch: -1, logStartOffset: -1n, lastFetchedEpoch: -1 }] }],
+        forgottenTopicsData: [], rackId: '',
+      });
+      const p = r.responses[0].partitions[0];
+      if (p.errorCode !== 0) throw new Error(`fetch ${topic}-${partition} at ${offset}: error ${p.errorCode}`);
+      const scan = scanBatches(p.records);
+      if (scan.batches.length === 0) break;
+      for (const b of scan.batches) {
+        const header = readBatchHeader(p.records, b.position);
+        out.push({ header, records: readRecords(p.records, b.position) });
+        offset = header.baseOffset + BigInt(header.lastOffsetDelta) + 1n;
+      }
+      if (offset >= p.highWatermark) break;
+    }
+    return out;
   }
 
   close(): void {

@@ -9,7 +9,7 @@ import { KafkaError } from '../../src/client/errors.js';
 import { partitionForKey } from '../../src/client/partitioner.js';
 import { Producer, type DeliveryReport, type ProducerOptions } from '../../src/client/producer.js';
 import { ApiKey, ErrorCode } from '../../src/protocol/index.js';
-import { COMPRESSION_NAMES, CompressionType, readBatchHeader, readRecords, scanBatches } from '../../src/protocol/records/index.js';
+import { COMPRESSION_NAMES, CompressionType } from '../../src/protocol/records/index.js';
 import { RawClient } from '../broker/raw-client.js';
 import { requireClient } from '../helpers/debian-clients.js';
 import { startGregor, uniqueName, type GregorProcess } from '../helpers/gregor-server.js';
@@ -53,38 +53,19 @@ interface LoggedBatch {
 
 /** Every batch of one partition, read with raw Fetches. */
 async function readLog(topic: string, partition: number): Promise<LoggedBatch[]> {
-  const out: LoggedBatch[] = [];
-  let offset = 0n;
-  for (;;) {
-    const r = await raw.request(1, 11, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 16 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: 16 << 20, currentLeaderEpoch: -1, logStartOffset: -1n, lastFetchedEpoch: -1 }] }],
-      forgottenTopicsData: [], rackId: '',
-    });
-    const p = r.responses[0].partitions[0];
-    expect(p.errorCode).toBe(0);
-    const scan = scanBatches(p.records);
-    if (scan.batches.length === 0) break;
-    for (const b of scan.batches) {
-      const h = readBatchHeader(p.records, b.position);
-      out.push({
-        producerId: h.producerId,
-        producerEpoch: h.producerEpoch,
-        baseSequence: h.baseSequence,
-        baseOffset: h.baseOffset,
-        codec: h.attributes & 7,
-        records: readRecords(p.records, b.position).map((x) => ({
-          offset: x.offset,
-          key: x.key?.toString() ?? null,
-          value: x.value?.toString() ?? null,
-          headers: x.headers.map((hd) => [hd.key, hd.value?.toString() ?? null] as [string, string | null]),
-        })),
-      });
-      offset = h.baseOffset + BigInt(h.lastOffsetDelta) + 1n;
-    }
-    if (offset >= p.highWatermark) break;
-  }
-  return out;
+  return (await raw.readPartition(topic, partition)).map(({ header: h, records }) => ({
+    producerId: h.producerId,
+    producerEpoch: h.producerEpoch,
+    baseSequence: h.baseSequence,
+    baseOffset: h.baseOffset,
+    codec: h.attributes & 7,
+    records: records.map((x) => ({
+      offset: x.offset,
+      key: x.key?.toString() ?? null,
+      value: x.value?.toString() ?? null,
+      headers: x.headers.map((hd) => [hd.key, hd.value?.toString() ?? null] as [string, string | null]),
+    })),
+  }));
 }
 
 const enc = (s: string) => Buffer.from(s);

@@ -10,7 +10,6 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readBatchHeader, readRecords, scanBatches } from '../../src/protocol/records/index.js';
 import { DEBIAN_PYTHON, debianPythonEnv } from '../helpers/debian-clients.js';
 import { startGregor, uniqueName, type GregorProcess } from '../helpers/gregor-server.js';
 import { runWithNode22 } from '../helpers/node22.js';
@@ -35,36 +34,11 @@ afterAll(async () => {
 
 /** Everything in partition 0 of `topic`, batch by batch (header fields) and record by record. */
 async function readLog(topic: string) {
-  const batches: { producerId: bigint; producerEpoch: number; baseSequence: number; count: number }[] = [];
-  const values: string[] = [];
-  let offset = 0n;
-  for (;;) {
-    const r = await raw.request(1, 11, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 1,
-      maxBytes: 1 << 20,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, logStartOffset: -1n, lastFetchedEpoch: -1 }] }],
-      forgottenTopicsData: [],
-      rackId: '',
-    });
-    const p = r.responses[0].partitions[0];
-    expect(p.errorCode).toBe(0);
-    const scan = scanBatches(p.records);
-    if (scan.batches.length === 0) break;
-    for (const b of scan.batches) {
-      const h = readBatchHeader(p.records, b.position);
-      const records = readRecords(p.records, b.position);
-      batches.push({ producerId: h.producerId, producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, count: records.length });
-      values.push(...records.map((x) => x.value!.toString()));
-      offset = h.baseOffset + BigInt(h.lastOffsetDelta) + 1n;
-    }
-    if (offset >= p.highWatermark) break;
-  }
-  return { batches, values };
+  const log = await raw.readPartition(topic, 0);
+  return {
+    batches: log.map(({ header: h, records }) => ({ producerId: h.producerId, producerEpoch: h.producerEpoch, baseSequence: h.baseSequence, count: records.length })),
+    values: log.flatMap(({ records }) => records.map((x) => x.value!.toString())),
+  };
 }
 
 /** The checks every client's run must pass. */
