@@ -9,6 +9,7 @@
  * corrupting it, and the WAL needs no shared-memory file).
  */
 import Database from 'better-sqlite3';
+import { databaseOptions } from './sqlite-binding.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -195,7 +196,7 @@ export class IndexDb {
  * for a damaged file, SQLITE_BUSY when another process holds the data dir. Returns whether it is new.
  */
 export function openIndexDb(file: string, opts: { quickCheck: boolean }): { index: IndexDb; created: boolean } {
-  const db = new Database(file);
+  const db = new Database(file, databaseOptions());
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     // Small pages: a commit writes every page it touched to the WAL, and an append touches one leaf

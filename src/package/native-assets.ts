@@ -1,0 +1,60 @@
+/**
+ * Native addons inside the single executable: each `.node` file is a SEA asset. dlopen needs a real file,
+ * so an asset is written once to a cache folder per version and build (temp file + atomic rename: two
+ * first runs at the same time each write their own temp file and the last rename wins with identical
+ * bytes), then loaded with process.dlopen.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { getAsset } from 'node:sea';
+
+declare const __GREGOR_BUILD__: { version: string; buildId: string };
+
+const loaded = new Map<string, unknown>();
+let folder: string | undefined;
+
+function cacheRoot(): string {
+  if (process.env['XDG_CACHE_HOME']) return process.env['XDG_CACHE_HOME'];
+  const home = os.homedir();
+  return process.platform === 'darwin' ? path.join(home, 'Library', 'Caches') : path.join(home, '.cache');
+}
+
+function cacheFolder(): string {
+  if (folder) return folder;
+  const name = path.join('gregor', `${__GREGOR_BUILD__.version}-${process.platform}-${process.arch}-${__GREGOR_BUILD__.buildId}`);
+  for (const base of [cacheRoot(), os.tmpdir()]) {
+    const dir = path.join(base, name);
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.accessSync(dir, fs.constants.W_OK);
+      return (folder = dir);
+    } catch {
+      // not writable (read-only home in a container): try the next
+    }
+  }
+  throw new Error(`no writable cache folder for gregor's native libraries (tried ${cacheRoot()} and ${os.tmpdir()})`);
+}
+
+function materialize(name: string): string {
+  const dir = cacheFolder();
+  const file = path.join(dir, name);
+  const bytes = new Uint8Array(getAsset(name));
+  try {
+    if (fs.statSync(file).size === bytes.byteLength) return file;
+  } catch {
+    // not written yet
+  }
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(temp, bytes, { mode: 0o755 });
+  fs.renameSync(temp, file);
+  return file;
+}
+
+export function loadNativeAsset(name: string): unknown {
+  if (loaded.has(name)) return loaded.get(name);
+  const module = { exports: {} as unknown };
+  process.dlopen(module, materialize(name), os.constants.dlopen.RTLD_NOW);
+  loaded.set(name, module.exports);
+  return module.exports;
+}

@@ -1,0 +1,147 @@
+/**
+ * The single executable (`npm run package`) against `node bin/run.js`: the same CLI smoke test (serve, topic
+ * create, produce with each native codec, consume in a group, group describe) must give the same results.
+ * The binary runs from an empty temp folder with `env -i` (only HOME, so that its addon cache has a home).
+ * Builds the package when dist-package/gregor is missing (a few minutes: better-sqlite3 compiles for Node 22).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, uniqueName } from '../helpers/gregor-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const EXE = path.join(root, 'dist-package', 'gregor');
+const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Runner {
+  name: string;
+  command: string;
+  prefix: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+let home: string;
+let emptyDir: string;
+const runners: Runner[] = [];
+
+beforeAll(() => {
+  if (!fs.existsSync(EXE)) {
+    const started = performance.now();
+    const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (built.status !== 0) throw new Error(`npm run package failed (exit ${built.status})`);
+    process.stderr.write(`package test: built dist-package/gregor in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  }
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'gregor-pkg-home-'));
+  emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gregor-pkg-cwd-'));
+  runners.push(
+    { name: 'packaged binary', command: EXE, prefix: [], cwd: emptyDir, env: { HOME: home, NO_COLOR: '1' } },
+    { name: 'node bin/run.js', command: process.execPath, prefix: [BIN], cwd: root, env: { ...process.env, GREGOR_BROKERS: '', NO_COLOR: '1' } },
+  );
+}, 600_000);
+
+afterAll(() => {
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.rmSync(emptyDir, { recursive: true, force: true });
+});
+
+function run(r: Runner, args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // env -i: nothing from this process's environment reaches the binary beyond what r.env lists.
+    const child = spawn(r.command, [...r.prefix, ...args], { cwd: r.cwd, env: r.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
+
+async function serve(r: Runner): Promise<{ child: ChildProcess; bootstrap: string }> {
+  const child = spawn(r.command, [...r.prefix, 'serve', '--ephemeral', '--port', '0'], { cwd: r.cwd, env: r.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${r.name}: serve printed no banner; stderr:\n${err}`)), 20_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /gregor listening on [^ ]+:(\d+) /.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${r.name}: serve exited (${code}); stderr:\n${err}`)));
+  });
+  return { child, bootstrap: `127.0.0.1:${port}` };
+}
+
+async function smoke(r: Runner): Promise<Record<string, string>> {
+  const results: Record<string, string> = {};
+  const broker = await serve(r);
+  try {
+    const b = ['-b', broker.bootstrap];
+    const topic = uniqueName('pkg');
+    const group = uniqueName('pkg-group');
+    const created = await run(r, ['topic', 'create', ...b, topic, '-p', '1']);
+    expect(created.code, created.stderr).toBe(0);
+    const codecs = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+    for (const codec of codecs) {
+      const produced = await run(r, ['produce', ...b, topic, '-z', codec], `${codec}-1\n${codec}-2\n`);
+      expect(produced.code, `${codec}: ${produced.stderr}`).toBe(0);
+    }
+    const consumed = await run(r, ['consume', ...b, topic, '-g', group, '-o', 'beginning', '-e', '-f', '%o %s\\n']);
+    expect(consumed.code, consumed.stderr).toBe(0);
+    results['consume'] = consumed.stdout;
+    const described = await run(r, ['group', 'describe', ...b, group, '--json']);
+    expect(described.code, described.stderr).toBe(0);
+    const parsed = JSON.parse(described.stdout) as unknown;
+    // Names and ports differ between the two runs; the committed positions must not.
+    const port = broker.bootstrap.split(':')[1]!;
+    results['group'] = JSON.stringify(parsed).replaceAll(group, 'GROUP').replaceAll(topic, 'TOPIC').replaceAll(`"port":${port}`, '"port":PORT');
+    const missing = await run(r, ['topic', 'describe', ...b, 'no-such-topic']);
+    results['missing'] = `${missing.code} ${missing.stderr}`;
+    const ver = await run(r, ['--version']);
+    results['version'] = ver.stdout.split(' ')[0] ?? '';
+  } finally {
+    broker.child.kill('SIGTERM');
+  }
+  return results;
+}
+
+describe('the packaged binary', () => {
+  it('is one file that runs from an empty folder with env -i', async () => {
+    expect(fs.statSync(EXE).mode & 0o111).not.toBe(0);
+    const r = runners[0]!;
+    const res = await run(r, ['--version']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(new RegExp(`^gregor/${version.replaceAll('.', '\\.')} `));
+    expect(res.stderr).toBe('');
+    const tarball = path.join(root, 'dist-package', `gregor-${version}-${process.platform}-${process.arch}.tar.gz`);
+    const sum = fs.readFileSync(`${tarball}.sha256`, 'utf8');
+    const check = spawnSync('sha256sum', ['-c', path.basename(`${tarball}.sha256`)], { cwd: path.dirname(tarball), encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(sum).toMatch(/^[0-9a-f]{64} {2}gregor-/);
+  });
+
+  it('passes the same CLI smoke test as node bin/run.js', async () => {
+    const packaged = await smoke(runners[0]!);
+    const node = await smoke(runners[1]!);
+    expect(packaged['consume']).toBe(
+      ['none', 'gzip', 'snappy', 'lz4', 'zstd'].flatMap((c, i) => [`${2 * i} ${c}-1`, `${2 * i + 1} ${c}-2`]).join('\n') + '\n',
+    );
+    expect(packaged['missing']).toMatch(/^1 error: topic "no-such-topic" does not exist/);
+    expect(packaged).toEqual(node);
+  }, 120_000);
+});
