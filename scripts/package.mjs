@@ -179,6 +179,14 @@ fs.mkdirSync(outDir, { recursive: true });
 const exe = path.join(outDir, 'gregor');
 fs.copyFileSync(nodeBin, exe);
 fs.chmodSync(exe, 0o755);
+// The npm Linux build carries its debug info (about 18 MB); strip it before the blob goes in.
+if (os === 'linux') {
+  try {
+    run('strip', [exe]);
+  } catch (err) {
+    log(`strip failed or is missing (${err.message}); the binary keeps its debug info`);
+  }
+}
 const postject = path.join(path.dirname(require.resolve('postject/package.json')), 'dist', 'cli.js');
 const postjectArgs = [exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'];
 if (os === 'darwin') postjectArgs.push('--macho-segment-name', 'NODE_SEA');
