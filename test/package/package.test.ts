@@ -31,8 +31,13 @@ const runners: Runner[] = [];
 beforeAll(() => {
   if (!fs.existsSync(EXE)) {
     const started = performance.now();
-    const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (built.status !== 0) throw new Error(`npm run package failed (exit ${built.status})`);
+    const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 << 20,
+    });
+    if (built.status !== 0) throw new Error(`npm run package failed (exit ${built.status}):\n${built.stdout}\n${built.stderr}`);
     process.stderr.write(`package test: built dist-package/gregor in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
   }
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'gregor-pkg-home-'));
