@@ -187,6 +187,8 @@ if (os === 'linux') {
     log(`strip failed or is missing (${err.message}); the binary keeps its debug info`);
   }
 }
+// Node's docs: on macOS the binary's signature goes before the blob is injected, and a new one after.
+if (os === 'darwin') run('codesign', ['--remove-signature', exe]);
 const postject = path.join(path.dirname(require.resolve('postject/package.json')), 'dist', 'cli.js');
 const postjectArgs = [exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'];
 if (os === 'darwin') postjectArgs.push('--macho-segment-name', 'NODE_SEA');
