@@ -67,7 +67,9 @@ log(`embedding Node ${nodeVersion} from ${path.relative(root, nodeDir)}`);
 // --- 1. better-sqlite3 for that Node's ABI ---
 function buildSqlite() {
   const src = path.dirname(require.resolve('better-sqlite3/package.json'));
-  const dir = path.join(buildDir, `better-sqlite3-${nodeVersion}-${os}-${arch}`);
+  const { version } = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8'));
+  // Named by both versions: an upgrade of either compiles afresh; node-gyp writes the .node file last.
+  const dir = path.join(buildDir, `better-sqlite3-${version}-node-${nodeVersion}-${os}-${arch}`);
   const out = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
   if (fs.existsSync(out)) return out;
   fs.rmSync(dir, { recursive: true, force: true });
@@ -78,11 +80,11 @@ function buildSqlite() {
   const gyp = findNodeGyp();
   log(`compiling better-sqlite3 for ${nodeVersion} (node-gyp ${path.relative(root, gyp)}; takes a few minutes)`);
   const env = { ...process.env };
+  // Under `npm run`, npm's own settings (e.g. a nodedir in ~/.npmrc) reach node-gyp as npm_config_*.
   for (const key of Object.keys(env)) if (/^npm_config_/i.test(key)) delete env[key];
   run(process.execPath, [gyp, 'rebuild', '--release', `--nodedir=${nodeDir}`, `--jobs=${availableParallelism()}`], { cwd: dir, env });
   return out;
 }
-
 
 function findNodeGyp() {
   const candidates = [];
