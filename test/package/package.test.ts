@@ -92,6 +92,13 @@ async function serve(r: Runner): Promise<{ child: ChildProcess; bootstrap: strin
   return { child, bootstrap: `127.0.0.1:${port}` };
 }
 
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
 async function smoke(r: Runner): Promise<Record<string, string>> {
   const results: Record<string, string> = {};
   const broker = await serve(r);
@@ -120,7 +127,7 @@ async function smoke(r: Runner): Promise<Record<string, string>> {
     const ver = await run(r, ['--version']);
     results['version'] = ver.stdout.split(' ')[0] ?? '';
   } finally {
-    broker.child.kill('SIGTERM');
+    await stop(broker.child);
   }
   return results;
 }
@@ -138,6 +145,28 @@ describe('the packaged binary', () => {
     const check = spawnSync('sha256sum', ['-c', path.basename(`${tarball}.sha256`)], { cwd: path.dirname(tarball), encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).toBe(0);
     expect(sum).toMatch(/^[0-9a-f]{64} {2}gregor-/);
+  });
+
+  it('writes its addons once to a per-version cache, also when first runs start together', async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'gregor-pkg-fresh-'));
+    try {
+      const r: Runner = { ...runners[0]!, env: { HOME: fresh } };
+      // serve loads better-sqlite3's addon at start (--version loads none: commands import lazily).
+      const brokers = await Promise.all([1, 2, 3].map(() => serve(r)));
+      await Promise.all(brokers.map((b) => stop(b.child)));
+      const base = path.join(fresh, '.cache', 'gregor');
+      const folders = fs.readdirSync(base);
+      expect(folders).toHaveLength(1);
+      expect(folders[0]).toMatch(new RegExp(`^${version.replaceAll('.', '\\.')}-${process.platform}-${process.arch}-[0-9a-f]{12}$`));
+      const files = fs.readdirSync(path.join(base, folders[0]!));
+      expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect(files).toContain('better_sqlite3.node');
+      const again = await serve(r);
+      await stop(again.child);
+      expect(fs.readdirSync(path.join(base, folders[0]!)).sort()).toEqual(files.sort());
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('passes the same CLI smoke test as node bin/run.js', async () => {
