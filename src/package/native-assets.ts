@@ -8,23 +8,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getAsset } from 'node:sea';
+import envPaths from 'env-paths';
 
 declare const __GREGOR_BUILD__: { version: string; buildId: string };
 
 const loaded = new Map<string, unknown>();
 let folder: string | undefined;
 
-function cacheRoot(): string {
-  if (process.env['XDG_CACHE_HOME']) return process.env['XDG_CACHE_HOME'];
-  const home = os.homedir();
-  return process.platform === 'darwin' ? path.join(home, 'Library', 'Caches') : path.join(home, '.cache');
-}
-
 function cacheFolder(): string {
   if (folder) return folder;
-  const name = path.join('gregor', `${__GREGOR_BUILD__.version}-${process.platform}-${process.arch}-${__GREGOR_BUILD__.buildId}`);
-  for (const base of [cacheRoot(), os.tmpdir()]) {
-    const dir = path.join(base, name);
+  const name = `${__GREGOR_BUILD__.version}-${process.platform}-${process.arch}-${__GREGOR_BUILD__.buildId}`;
+  // The platform's cache folder (XDG_CACHE_HOME, ~/.cache, ~/Library/Caches), else the temp folder.
+  const cache = envPaths('gregor', { suffix: '' }).cache;
+  for (const dir of [path.join(cache, name), path.join(os.tmpdir(), 'gregor', name)]) {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       fs.accessSync(dir, fs.constants.W_OK);
@@ -33,7 +29,7 @@ function cacheFolder(): string {
       // not writable (read-only home in a container): try the next
     }
   }
-  throw new Error(`no writable cache folder for gregor's native libraries (tried ${cacheRoot()} and ${os.tmpdir()})`);
+  throw new Error(`no writable cache folder for gregor's native libraries (tried ${cache} and ${os.tmpdir()})`);
 }
 
 function materialize(name: string): string {
