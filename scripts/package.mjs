@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import lockfile from 'proper-lockfile';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -31,6 +32,18 @@ function log(message) {
 function run(file, args, opts = {}) {
   execFileSync(file, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 }
+
+// Two builds at once (a test and a person, or two worktrees sharing build/) would overwrite each other's
+// files: the second waits for the first. The lock is refreshed while held, so a killed build's lock goes
+// stale after a minute instead of blocking forever; proper-lockfile removes it when this process exits.
+fs.mkdirSync(path.join(root, 'build'), { recursive: true });
+await lockfile.lock(path.join(root, 'build'), {
+  lockfilePath: path.join(root, 'build', 'package.lock'),
+  stale: 60_000,
+  update: 10_000,
+  retries: { retries: 120, minTimeout: 1_000, maxTimeout: 5_000 },
+  onCompromised: (err) => { throw err; },
+});
 
 // --- the Node binary to embed: the npm package node-<os>-<arch>, which also ships the headers ---
 // Not a devDependency: its package links `node_modules/.bin/node`, and every npm script (vitest, node-gyp
@@ -174,7 +187,7 @@ log(`bundle: ${path.relative(root, bundle)} ${(fs.statSync(bundle).size / 1e6).t
 // --- 3. SEA blob, injected into a copy of the Node binary ---
 const seaConfig = path.join(buildDir, 'sea-config.json');
 const blob = path.join(buildDir, 'gregor.blob');
-fs.writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets }, null, 2));
+fs.writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets: Object.fromEntries(Object.entries(assets).sort()) }, null, 2));
 run(nodeBin, ['--experimental-sea-config', seaConfig], { cwd: buildDir });
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
