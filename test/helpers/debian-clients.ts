@@ -29,7 +29,8 @@ export type ClientName =
   | 'python-snappy'
   | 'python-lz4'
   | 'python-zstandard'
-  | 'python-xxhash';
+  | 'python-xxhash'
+  | 'ruby';
 
 interface ClientSpec {
   /** The Debian package that provides it. */
@@ -85,6 +86,14 @@ function probeKcat(): ProbeResult {
   return { ok: true, version: full, detail: `kcat ${full}` };
 }
 
+function probeRuby(): ProbeResult {
+  const res = spawnSync('ruby', ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  if (res.error) return { ok: false, detail: `ruby cannot run: ${res.error.message}` };
+  const version = /^ruby (\S+)/.exec(res.stdout)?.[1];
+  if (res.status !== 0 || !version) return { ok: false, detail: `ruby --version exited ${res.status}: ${res.stderr.trim()}` };
+  return { ok: true, version, detail: `ruby ${version}` };
+}
+
 const CLIENTS: Record<ClientName, ClientSpec> = {
   kcat: { debianPackage: 'kcat', description: 'kcat (librdkafka command line client)', probe: probeKcat },
   'confluent-kafka': {
@@ -117,6 +126,8 @@ const CLIENTS: Record<ClientName, ClientSpec> = {
     description: "Debian's python3 with xxhash (kafka-python's magic-0 LZ4 framing)",
     probe: () => probePython('xxhash', 'm.VERSION'),
   },
+  // Not a Kafka client: the Homebrew formula's syntax check and its install/test/service run (brew-shim.rb).
+  ruby: { debianPackage: 'ruby', description: "Debian's ruby (for the Homebrew formula)", probe: probeRuby },
 };
 
 export const CLIENT_NAMES = Object.keys(CLIENTS) as ClientName[];

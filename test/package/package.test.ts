@@ -2,19 +2,15 @@
  * The single executable (`npm run package`) against `node bin/run.js`: the same CLI smoke test (serve, topic
  * create, produce with each native codec, consume in a group, group describe) must give the same results.
  * The binary runs from an empty temp folder with `env -i` (only HOME, so that its addon cache has a home).
- * Builds the package when dist-package/gregor is missing (a few minutes: better-sqlite3 compiles for Node 22).
+ * Builds the package when dist-package/ lacks it (test/helpers/packaged.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, uniqueName } from '../helpers/gregor-server.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const EXE = path.join(root, 'dist-package', 'gregor');
-const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+import { ensurePackage, EXE, ROOT as root, TARBALL, VERSION as version } from '../helpers/packaged.js';
 
 interface Runner {
   name: string;
@@ -29,17 +25,7 @@ let emptyDir: string;
 const runners: Runner[] = [];
 
 beforeAll(() => {
-  if (!fs.existsSync(EXE)) {
-    const started = performance.now();
-    const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs')], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 64 << 20,
-    });
-    if (built.status !== 0) throw new Error(`npm run package failed (exit ${built.status}):\n${built.stdout}\n${built.stderr}`);
-    process.stderr.write(`package test: built dist-package/gregor in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
-  }
+  ensurePackage();
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'gregor-pkg-home-'));
   emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gregor-pkg-cwd-'));
   runners.push(
@@ -140,7 +126,7 @@ describe('the packaged binary', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(new RegExp(`^gregor/${version.replaceAll('.', '\\.')} `));
     expect(res.stderr).toBe('');
-    const tarball = path.join(root, 'dist-package', `gregor-${version}-${process.platform}-${process.arch}.tar.gz`);
+    const tarball = TARBALL;
     const sum = fs.readFileSync(`${tarball}.sha256`, 'utf8');
     const check = spawnSync('sha256sum', ['-c', path.basename(`${tarball}.sha256`)], { cwd: path.dirname(tarball), encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).toBe(0);
