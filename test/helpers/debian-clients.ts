@@ -1,5 +1,5 @@
 /**
- * Which Kafka clients from Debian are installed, for tests that check gregor against real clients.
+ * Which Kafka clients (and other tools, such as buildah) from Debian are installed, for tests that check gregor against them.
  *
  * Debian's python3-* packages are only visible to Debian's own interpreter, /usr/bin/python3.
  * A `python3` found on PATH may be another one (on the dev machines it is pyenv's shim), so the
@@ -29,7 +29,8 @@ export type ClientName =
   | 'python-snappy'
   | 'python-lz4'
   | 'python-zstandard'
-  | 'python-xxhash';
+  | 'python-xxhash'
+  | 'buildah';
 
 interface ClientSpec {
   /** The Debian package that provides it. */
@@ -85,6 +86,15 @@ function probeKcat(): ProbeResult {
   return { ok: true, version: full, detail: `kcat ${full}` };
 }
 
+/** buildah builds and runs the container image (test/package/image.test.ts); not a Kafka client, but a Debian tool all the same. */
+function probeBuildah(): ProbeResult {
+  const res = spawnSync('buildah', ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  if (res.error) return { ok: false, detail: `buildah cannot run: ${res.error.message}` };
+  const version = /buildah version (\S+)/.exec(res.stdout)?.[1];
+  if (res.status !== 0 || !version) return { ok: false, detail: `buildah --version exited ${res.status}: ${res.stdout}${res.stderr}`.trim() };
+  return { ok: true, version, detail: `buildah ${version}` };
+}
+
 const CLIENTS: Record<ClientName, ClientSpec> = {
   kcat: { debianPackage: 'kcat', description: 'kcat (librdkafka command line client)', probe: probeKcat },
   'confluent-kafka': {
@@ -117,6 +127,7 @@ const CLIENTS: Record<ClientName, ClientSpec> = {
     description: "Debian's python3 with xxhash (kafka-python's magic-0 LZ4 framing)",
     probe: () => probePython('xxhash', 'm.VERSION'),
   },
+  buildah: { debianPackage: 'buildah', description: 'buildah (builds and runs container images without a daemon)', probe: probeBuildah },
 };
 
 export const CLIENT_NAMES = Object.keys(CLIENTS) as ClientName[];
