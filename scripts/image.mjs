@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import lockfile from 'proper-lockfile';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -109,10 +110,18 @@ function imageSize(storageArgs) {
   return JSON.parse(out)[0]?.size ?? 'unknown size';
 }
 
-function main() {
+async function main() {
   requireBuildah();
   ensurePackage();
   fs.mkdirSync(imageDir, { recursive: true });
+  // Two builds at once (a test and a person) would share the context and the storage: the second waits.
+  await lockfile.lock(imageDir, {
+    lockfilePath: path.join(imageDir, 'image.lock'),
+    stale: 60_000,
+    update: 10_000,
+    retries: { retries: 60, minTimeout: 1_000, maxTimeout: 5_000 },
+    onCompromised: (err) => { throw err; },
+  });
   assemble();
   log(`context: ${path.relative(root, context)}`);
   const storage = buildahArgs();
@@ -130,4 +139,4 @@ function main() {
   process.stdout.write(`${archive}\n`);
 }
 
-main();
+await main();
