@@ -127,7 +127,7 @@ async function main() {
   const storage = buildahArgs();
   const run = (args) => execFileSync('buildah', [...storage, ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   // docker format: the OCI image config has no HEALTHCHECK field and buildah drops it there.
-  run(['bud', '--isolation', 'chroot', '--format', 'docker', '--layers=false', '--build-arg', `VERSION=${pjson.version}`,
+  run(['bud', '--isolation', 'chroot', '--format', 'docker', '--layers=false', '--force-rm', '--build-arg', `VERSION=${pjson.version}`,
     '-f', path.join(root, 'Containerfile'), '-t', tag, context]);
   const size = imageSize(storage);
   fs.rmSync(archive, { force: true });
