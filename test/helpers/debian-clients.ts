@@ -1,5 +1,5 @@
 /**
- * Which Kafka clients from Debian are installed, for tests that check gregor against real clients.
+ * Which Kafka clients (and other tools, such as buildah) from Debian are installed, for tests that check gregor against them.
  *
  * Debian's python3-* packages are only visible to Debian's own interpreter, /usr/bin/python3.
  * A `python3` found on PATH may be another one (on the dev machines it is pyenv's shim), so the
@@ -30,7 +30,8 @@ export type ClientName =
   | 'python-lz4'
   | 'python-zstandard'
   | 'python-xxhash'
-  | 'ruby';
+  | 'ruby'
+  | 'buildah';
 
 interface ClientSpec {
   /** The Debian package that provides it. */
@@ -86,12 +87,13 @@ function probeKcat(): ProbeResult {
   return { ok: true, version: full, detail: `kcat ${full}` };
 }
 
-function probeRuby(): ProbeResult {
-  const res = spawnSync('ruby', ['--version'], { encoding: 'utf8', timeout: 20_000 });
-  if (res.error) return { ok: false, detail: `ruby cannot run: ${res.error.message}` };
-  const version = /^ruby (\S+)/.exec(res.stdout)?.[1];
-  if (res.status !== 0 || !version) return { ok: false, detail: `ruby --version exited ${res.status}: ${res.stderr.trim()}` };
-  return { ok: true, version, detail: `ruby ${version}` };
+/** A Debian tool the tests run that is not a Kafka client: present when `<command> --version` prints a version. */
+function probeTool(command: string, versionPattern: RegExp): ProbeResult {
+  const res = spawnSync(command, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  if (res.error) return { ok: false, detail: `${command} cannot run: ${res.error.message}` };
+  const version = versionPattern.exec(res.stdout)?.[1];
+  if (res.status !== 0 || !version) return { ok: false, detail: `${command} --version exited ${res.status}: ${res.stderr.trim()}` };
+  return { ok: true, version, detail: `${command} ${version}` };
 }
 
 const CLIENTS: Record<ClientName, ClientSpec> = {
@@ -126,8 +128,9 @@ const CLIENTS: Record<ClientName, ClientSpec> = {
     description: "Debian's python3 with xxhash (kafka-python's magic-0 LZ4 framing)",
     probe: () => probePython('xxhash', 'm.VERSION'),
   },
-  // Not a Kafka client: the Homebrew formula's syntax check and its install/test/service run (brew-shim.rb).
-  ruby: { debianPackage: 'ruby', description: "Debian's ruby (for the Homebrew formula)", probe: probeRuby },
+  // Not Kafka clients: the Homebrew formula's checks (brew-shim.rb) and the container image (image.test.ts).
+  ruby: { debianPackage: 'ruby', description: "Debian's ruby (for the Homebrew formula)", probe: () => probeTool('ruby', /^ruby (\S+)/) },
+  buildah: { debianPackage: 'buildah', description: 'buildah (builds and runs container images without a daemon)', probe: () => probeTool('buildah', /buildah version (\S+)/) },
 };
 
 export const CLIENT_NAMES = Object.keys(CLIENTS) as ClientName[];

@@ -81,7 +81,7 @@ describe('debian-clients', () => {
     for (const name of CLIENT_NAMES) {
       const status = clientStatus(name);
       expect(status.name).toBe(name);
-      expect(status.debianPackage).toMatch(/^(kcat|ruby|python3-[a-z0-9-]+)$/);
+      expect(status.debianPackage).toMatch(/^(kcat|ruby|buildah|python3-[a-z0-9-]+)$/);
       expect(status.detail.length).toBeGreaterThan(0);
       if (status.available) expect(status.version).toBeTruthy();
     }
