@@ -60,12 +60,13 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = 
   const props = file === undefined ? {} : Object.fromEntries(parseProperties(readFileSync(file, 'utf8')));
   const configs: Record<string, string> = { ...props, ...parseConfigPairs(flags.config ?? []) };
 
-  // Listener keys of server.properties set the addresses; they are not broker configs of ours.
+  // Listener keys of server.properties set the addresses; they are not broker configs of ours (the protocol map
+  // stays, for DescribeConfigs).
   const listenerText = flags.listeners ?? env.GREGOR_LISTENERS ?? configs.listeners ?? 'PLAINTEXT://127.0.0.1:9092';
   const advertisedText = flags['advertised-listeners'] ?? env.GREGOR_ADVERTISED_LISTENERS ?? configs['advertised.listeners'];
   const listeners = resolveListeners(configs, listenerText, advertisedText);
   const logDirs = configs['log.dirs'] ?? configs['log.dir'];
-  for (const k of ['listeners', 'advertised.listeners', 'log.dirs', 'log.dir', 'listener.security.protocol.map', 'process.roles', 'controller.quorum.voters', 'controller.listener.names', 'inter.broker.listener.name'])
+  for (const k of ['listeners', 'advertised.listeners', 'log.dirs', 'log.dir', 'process.roles', 'controller.quorum.voters', 'controller.listener.names', 'inter.broker.listener.name'])
     delete configs[k];
 
   // --host/--port/--advertised-host (or their variables) address the first listener, whichever list it came from.

@@ -35,8 +35,8 @@ describe('resolveServeOptions: listeners', () => {
       { name: 'PLAINTEXT', host: '0.0.0.0', port: 9092, advertisedHost: 'localhost', advertisedPort: 9092 },
       { name: 'DOCKER', host: '', port: 29092, advertisedHost: 'gregor', advertisedPort: 29092 },
     ]);
-    // Listener keys are not broker configs of ours.
-    expect(o.configs).toEqual({});
+    // Listener keys are not broker configs of ours; the protocol map is kept for DescribeConfigs.
+    expect(o.configs).toEqual({ 'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,DOCKER:PLAINTEXT' });
   });
 
   it('a listener without an advertised entry advertises its own address (an empty host: this machine, as Kafka)', () => {
@@ -190,13 +190,14 @@ describe('two listeners in one broker (in-process)', () => {
     const c = await RawClient.connect(portOf('DOCKER'));
     try {
       const r = await c.request(ApiKey.DescribeConfigs, 4, {
-        resources: [{ resourceType: BROKER, resourceName: '1', configurationKeys: ['listeners', 'advertised.listeners'] }],
+        resources: [{ resourceType: BROKER, resourceName: '1', configurationKeys: ['listeners', 'advertised.listeners', 'listener.security.protocol.map'] }],
         includeSynonyms: false,
       });
       const byName = Object.fromEntries(r.results[0].configs.map((x: any) => [x.name, x.value]));
       expect(byName).toEqual({
         listeners: `PLAINTEXT://127.0.0.1:${portOf('PLAINTEXT')},DOCKER://127.0.0.1:${portOf('DOCKER')}`,
         'advertised.listeners': `PLAINTEXT://localhost:${portOf('PLAINTEXT')},DOCKER://gregor.internal:29092`,
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,DOCKER:PLAINTEXT',
       });
     } finally {
       c.close();
