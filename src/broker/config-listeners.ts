@@ -45,7 +45,7 @@ function parseEndpoint(entry: string): ListenerEndpoint {
 }
 
 /** `listener.security.protocol.map` (Kafka's default unless set), plus controller names as PLAINTEXT as Kafka adds them. */
-export function securityProtocolMap(configs: Readonly<Record<string, string>>): Map<string, SecurityProtocol> {
+export function securityProtocolMap(configs: Readonly<Record<string, string>>, listeners: string): Map<string, SecurityProtocol> {
   const key = 'listener.security.protocol.map';
   const map = new Map<string, SecurityProtocol>();
   for (const pair of csv(configs[key] ?? DEFAULT_PROTOCOL_MAP)) {
@@ -59,7 +59,7 @@ export function securityProtocolMap(configs: Readonly<Record<string, string>>): 
   // controller listeners are PLAINTEXT (so Kafka's stock `CONTROLLER://:9093` needs no map entry).
   if (configs[key] === undefined) {
     const controllers = controllerListenerNames(configs);
-    const names = [...controllers, ...csv(configs.listeners ?? '').map((l) => l.split(':')[0]!.toUpperCase())];
+    const names = [...controllers, ...csv(listeners).map((l) => l.split(':')[0]!.toUpperCase())];
     if (!names.some((n) => n === 'SSL' || n === 'SASL_SSL' || n === 'SASL_PLAINTEXT'))
       for (const c of controllers) if (!map.has(c)) map.set(c, 'PLAINTEXT');
   }
@@ -117,7 +117,7 @@ function checkPorts(endpoints: readonly ListenerEndpoint[], text: string): void 
  * served so far: any other protocol is refused here, before anything binds.
  */
 export function resolveListeners(configs: Readonly<Record<string, string>>, listeners: string, advertised: string | undefined): ListenerSpec[] {
-  const protocols = securityProtocolMap(configs);
+  const protocols = securityProtocolMap(configs, listeners);
   const controllers = new Set(controllerListenerNames(configs));
   const bound = listenerListToEndPoints(listeners, protocols).filter((l) => !controllers.has(l.name));
   if (bound.length === 0) throw new Error(`There must be at least one broker listener in '${listeners}' (controller.listener.names are not broker listeners)`);

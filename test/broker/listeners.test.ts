@@ -51,6 +51,12 @@ describe('resolveServeOptions: listeners', () => {
   it('Kafka’s stock server.properties: the controller listener is not served and needs no map entry', () => {
     const o = resolveServeOptions({ config: ['listeners=PLAINTEXT://:9092,CONTROLLER://:9093', 'controller.listener.names=CONTROLLER', 'inter.broker.listener.name=PLAINTEXT'] }, {});
     expect(o.listeners).toEqual([{ name: 'PLAINTEXT', host: '0.0.0.0', port: 9092, advertisedHost: 'localhost' }]);
+    const viaFlag = resolveServeOptions({ listeners: 'PLAINTEXT://:9092,CONTROLLER://:9093', config: ['controller.listener.names=CONTROLLER'] }, {});
+    expect(viaFlag.listeners!.map((l) => l.name)).toEqual(['PLAINTEXT']);
+    // As in Kafka, the implicit CONTROLLER:PLAINTEXT mapping is off once SSL or SASL is in sight.
+    expect(() => resolveServeOptions({ listeners: 'PLAINTEXT://:9092,SSL://:9094,CONTROLLER://:9093', config: ['controller.listener.names=CONTROLLER'] }, {})).toThrow(
+      /No security protocol defined for listener CONTROLLER/,
+    );
   });
 
   it('--listeners over GREGOR_LISTENERS over the properties; --host/--port/--advertised-host set the first listener', () => {
