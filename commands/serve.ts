@@ -3,15 +3,12 @@ import { BaseCommand } from '../src/cli/base-command.js';
 
 export default class ServeCommand extends BaseCommand<typeof ServeCommand> {
   static override summary = 'Start a Kafka-protocol broker (combined broker and controller).';
-  static override description = `Any Kafka client can connect to it. Data is kept in the platform's data folder
-unless --data-dir or --ephemeral says otherwise. Broker configs take Kafka's names (server.properties), from
---config key=value, or from a properties file with --config-file.
-
-Listeners are Kafka's: --listeners NAME://host:port,… (an empty host is every interface, port 0 a free port),
---advertised-listeners for the addresses clients are told per listener name, and listener.security.protocol.map
-for names other than PLAINTEXT (only PLAINTEXT is served so far). A listener without an advertised address
-advertises its own. --host, --port and --advertised-host set the first listener's address and win over its
-entry in --listeners. Each setting is read from its flag, else its GREGOR_* variable, else the properties file.`;
+  // One line per paragraph: oclif wraps them to the terminal itself.
+  static override description = [
+    "Any Kafka client can connect to it. Data is kept in the platform's data folder unless --data-dir or --ephemeral says otherwise. Broker configs take Kafka's names (server.properties), from --config key=value, or from a properties file with --config-file.",
+    "Listeners are Kafka's: --listeners NAME://host:port,… (an empty host is every interface, port 0 a free port), --advertised-listeners for the address clients are told per listener name, and listener.security.protocol.map for names other than PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL (only PLAINTEXT is served so far). A listener without an advertised address advertises its own.",
+    "--host, --port and --advertised-host set the first listener and win over its entry in --listeners. Each setting is read from its flag, else its GREGOR_* variable, else the properties file.",
+  ].join('\n\n');
   static override examples = [
     '<%= config.bin %> serve',
     '<%= config.bin %> serve --ephemeral --port 19092',
