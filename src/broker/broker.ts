@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ApiHandler } from './api.js';
 import { handlers as allHandlers } from './apis/index.js';
 import { numberConfig, type BrokerConfig } from './config.js';
+import { bindHost } from './config-listeners.js';
 import { Connection } from './connection.js';
 import type { Logger } from './logger.js';
 import { SUPPORTED_FEATURES, type MetadataController } from '../metadata/index.js';
@@ -23,7 +24,8 @@ export interface FeatureLevels {
  */
 export class Broker {
   readonly handlers = new Map<number, ApiHandler<any>>();
-  private server: Server | undefined;
+  private servers: Server[] = [];
+  private readonly boundPorts = new Map<string, number>();
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 1;
 
@@ -49,11 +51,12 @@ export class Broker {
     return this.metadata.clusterId;
   }
 
-  /** Registers this node with the controller, advertising its listener (a RegisterBrokerRecord). */
+  /** Registers this node with the controller, one endpoint per listener (a RegisterBrokerRecord). */
   register(): void {
     const result = this.metadata.registerBroker({
       brokerId: this.config.nodeId,
-      endpoints: [{ name: 'PLAINTEXT', host: this.config.advertisedHost, port: this.config.advertisedPort, securityProtocol: 0 }],
+      // Security protocol 0: PLAINTEXT, the only one served (serve-options refuses the others).
+      endpoints: this.config.listeners.map((l) => ({ name: l.name, host: l.advertisedHost, port: l.advertisedPort, securityProtocol: 0 })),
     });
     if (result.errorCode !== 0) throw new Error(`broker registration failed: ${result.errorMessage ?? result.errorCode}`);
   }
@@ -74,25 +77,40 @@ export class Broker {
     };
   }
 
-  async listen(): Promise<{ host: string; port: number }> {
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port, this.config.host, () => {
-        server.off('error', reject);
-        resolve();
+  /**
+   * Binds every listener, in order; a listener on port 0 gets a free port, which it then advertises unless
+   * another port was given. Resolves with each listener's bound address.
+   */
+  async listen(): Promise<{ name: string; host: string; port: number }[]> {
+    const bound: { name: string; host: string; port: number }[] = [];
+    for (const l of this.config.listeners) {
+      const server = createServer((socket) => this.accept(socket, l.name));
+      this.servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(l.port, bindHost(l.host), () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    const address = server.address() as { address: string; port: number };
-    return { host: address.address, port: address.port };
+      const address = server.address() as { address: string; port: number };
+      if (l.advertisedPort === 0) l.advertisedPort = address.port;
+      this.boundPorts.set(l.name, address.port);
+      bound.push({ name: l.name, host: address.address, port: address.port });
+    }
+    return bound;
   }
 
-  private accept(socket: Socket): void {
+  /** The port a listener got (its configured one, or a free one for port 0); undefined before it listens. */
+  boundPort(listener: string): number | undefined {
+    return this.boundPorts.get(listener);
+  }
+
+  private accept(socket: Socket, listener: string): void {
     const info = {
       id: this.nextConnectionId++,
       remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
-      listener: 'PLAINTEXT',
+      listener,
       nodeId: this.config.nodeId,
     };
     this.connections.add(new Connection(socket, this, info));
@@ -103,10 +121,10 @@ export class Broker {
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
+    const servers = this.servers;
+    this.servers = [];
     for (const c of this.connections) c.close();
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     this.stopRetention();
     this.groups.close();
     this.replicas.close();

@@ -70,6 +70,7 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   d('group.max.session.timeout.ms', 'INT', '1800000', false, 'The maximum allowed session timeout for registered consumers. Longer timeouts give consumers more time to process messages in between heartbeats at the cost of a longer time to detect failures.'),
   d('group.max.size', 'INT', '2147483647', false, 'The maximum number of consumers that a single consumer group can accommodate.'),
   d('group.min.session.timeout.ms', 'INT', '6000', false, 'The minimum allowed session timeout for registered consumers. Shorter timeouts result in quicker failure detection at the cost of more frequent consumer heartbeating, which can overwhelm broker resources.'),
+  d('listener.security.protocol.map', 'STRING', 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', true, 'Map between listener names and security protocols (NAME:PROTOCOL,…); a listener name other than a protocol\'s own needs an entry.'),
   d('listeners', 'STRING', 'PLAINTEXT://:9092', true, 'Listener list: comma-separated URIs the broker listens on, with their listener names.'),
   d('log.cleaner.delete.retention.ms', 'LONG', '86400000', true, 'The amount of time to retain tombstone markers for log compacted topics.'),
   d('log.cleaner.max.compaction.lag.ms', 'LONG', LONG_MAX, true, 'The maximum time a message will remain ineligible for compaction in the log.'),

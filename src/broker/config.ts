@@ -1,4 +1,15 @@
 import { BROKER_CONFIG_BY_NAME } from './config-docs.js';
+import { defaultAdvertisedHost, type ListenerSpec } from './config-listeners.js';
+
+/** A listener as the broker runs it: bound address and advertised endpoint, ports as bound once it listens. */
+export interface BrokerListener {
+  name: string;
+  /** As configured ('' = every interface, which binds 0.0.0.0). */
+  host: string;
+  port: number;
+  advertisedHost: string;
+  advertisedPort: number;
+}
 
 /**
  * The broker's static configuration, in Kafka's `server.properties` names. `serve` flags, GREGOR_* environment
@@ -9,10 +20,8 @@ export interface BrokerConfig {
   /** Every key given, as given. */
   readonly raw: ReadonlyMap<string, string>;
   nodeId: number;
-  host: string;
-  port: number;
-  advertisedHost: string;
-  advertisedPort: number;
+  /** In `listeners` order; the first is the one `--host`/`--port` set. */
+  listeners: BrokerListener[];
   socketRequestMaxBytes: number;
   messageMaxBytes: number;
   autoCreateTopicsEnable: boolean;
@@ -54,18 +63,19 @@ function bool(raw: ReadonlyMap<string, string>, key: string): boolean {
   return text === 'true';
 }
 
-export function brokerConfig(
-  listen: { host: string; port: number; advertisedHost?: string; advertisedPort?: number },
-  configs: Record<string, string> = {},
-): BrokerConfig {
+export function brokerConfig(listeners: readonly ListenerSpec[], configs: Record<string, string> = {}): BrokerConfig {
   const raw = new Map(Object.entries(configs));
   return {
     raw,
     nodeId: int(raw, 'node.id'),
-    host: listen.host,
-    port: listen.port,
-    advertisedHost: listen.advertisedHost ?? (listen.host === '0.0.0.0' || listen.host === '127.0.0.1' ? 'localhost' : listen.host),
-    advertisedPort: listen.advertisedPort ?? listen.port,
+    listeners: listeners.map((l, i) => ({
+      name: l.name,
+      host: l.host,
+      port: l.port,
+      advertisedHost: l.advertisedHost ?? defaultAdvertisedHost(l.host, i === 0, l.name),
+      // 0 until the listener is bound (serve then writes the port it got).
+      advertisedPort: l.advertisedPort || l.port,
+    })),
     socketRequestMaxBytes: int(raw, 'socket.request.max.bytes'),
     messageMaxBytes: int(raw, 'message.max.bytes'),
     autoCreateTopicsEnable: bool(raw, 'auto.create.topics.enable'),

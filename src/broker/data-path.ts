@@ -104,7 +104,8 @@ export function currentLeaderOf(
   const state = broker.metadata.partition(topic, partition);
   if (state === undefined || state.leader < 0) return undefined;
   const node = broker.metadata.broker(state.leader);
-  const ep = node?.endpoints.find((e) => e.name === listener) ?? node?.endpoints[0];
+  // Only that listener's endpoint: another listener's address may be unreachable for this client (Kafka's getPartitionLeaderEndpoint).
+  const ep = node?.endpoints.find((e) => e.name === listener);
   return {
     leader: { leaderId: state.leader, leaderEpoch: state.leaderEpoch },
     endpoint: ep && node ? { nodeId: node.brokerId, host: ep.host, port: ep.port, rack: node.rack } : undefined,

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { parseProperties } from '../metadata/meta-properties.js';
+import { defaultAdvertisedHost, listenerListToEndPoints, resolveListeners, type ListenerSpec } from './config-listeners.js';
 import type { LogLevel } from './logger.js';
 
 /** Everything `gregor serve` needs, resolved from flags, then GREGOR_* variables, then a properties file. */
 export interface ServeOptions {
+  /** The first listener's address (`--host`, `--port`, `--advertised-host`). */
   host: string;
   port: number;
   advertisedHost?: string;
   advertisedPort?: number;
+  /**
+   * Every listener, the first being host/port above (resolveServeOptions fills both). Unset: one PLAINTEXT
+   * listener on host:port.
+   */
+  listeners?: ListenerSpec[];
   /** Undefined with `ephemeral`: a temp folder removed at exit. */
   dataDir?: string;
   ephemeral: boolean;
@@ -20,6 +27,8 @@ export interface ServeFlags {
   host?: string;
   port?: number;
   'advertised-host'?: string;
+  listeners?: string;
+  'advertised-listeners'?: string;
   'data-dir'?: string;
   ephemeral?: boolean;
   'log-level'?: string;
@@ -27,12 +36,11 @@ export interface ServeFlags {
   'config-file'?: string;
 }
 
-/** `PLAINTEXT://host:port` (first entry of a listener list) → host and port. */
+/** The first entry of a listener list → host ('0.0.0.0' for all interfaces) and port. */
 export function parseListener(value: string): { host: string; port: number } {
   const first = value.split(',')[0]!.trim();
-  const m = /^(?:[A-Za-z0-9_]+:\/\/)?(\[[^\]]*\]|[^:]*):(\d+)$/.exec(first);
-  if (m === null) throw new Error(`listener "${value}" is not of the form PLAINTEXT://host:port`);
-  return { host: m[1]!.replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(m[2]) };
+  const { host, port } = listenerListToEndPoints(first, new Map([[first.split(':')[0]!.toUpperCase(), 'PLAINTEXT']]))[0]!;
+  return { host: host || '0.0.0.0', port };
 }
 
 function parseConfigPairs(pairs: readonly string[]): Record<string, string> {
@@ -52,25 +60,33 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = 
   const props = file === undefined ? {} : Object.fromEntries(parseProperties(readFileSync(file, 'utf8')));
   const configs: Record<string, string> = { ...props, ...parseConfigPairs(flags.config ?? []) };
 
-  // Listener keys of server.properties set the address; they are not broker configs of ours.
-  const listener = configs.listeners !== undefined ? parseListener(configs.listeners) : undefined;
-  const advertised = configs['advertised.listeners'] !== undefined ? parseListener(configs['advertised.listeners']) : undefined;
+  // Listener keys of server.properties set the addresses; they are not broker configs of ours (the protocol map
+  // stays, for DescribeConfigs).
+  const listenerText = flags.listeners ?? env.GREGOR_LISTENERS ?? configs.listeners ?? 'PLAINTEXT://127.0.0.1:9092';
+  const advertisedText = flags['advertised-listeners'] ?? env.GREGOR_ADVERTISED_LISTENERS ?? configs['advertised.listeners'];
+  const listeners = resolveListeners(configs, listenerText, advertisedText);
   const logDirs = configs['log.dirs'] ?? configs['log.dir'];
-  for (const k of ['listeners', 'advertised.listeners', 'log.dirs', 'log.dir', 'listener.security.protocol.map', 'process.roles', 'controller.quorum.voters', 'controller.listener.names', 'inter.broker.listener.name'])
+  for (const k of ['listeners', 'advertised.listeners', 'log.dirs', 'log.dir', 'process.roles', 'controller.quorum.voters', 'controller.listener.names', 'inter.broker.listener.name'])
     delete configs[k];
 
-  const portText = flags.port ?? env.GREGOR_PORT ?? listener?.port ?? 9092;
+  // --host/--port/--advertised-host (or their variables) address the first listener, whichever list it came from.
+  const first = listeners[0]!;
+  const portText = flags.port ?? env.GREGOR_PORT ?? first.port;
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port "${portText}" is not a TCP port`);
+  const host = flags.host ?? env.GREGOR_HOST ?? (first.host || '0.0.0.0');
+  const advertisedHost = flags['advertised-host'] ?? env.GREGOR_ADVERTISED_HOST ?? first.advertisedHost;
+  listeners[0] = { ...first, host, port, ...(advertisedHost !== undefined ? { advertisedHost } : {}) };
+  listeners.forEach((l, i) => (l.advertisedHost ??= defaultAdvertisedHost(l.host, i === 0, l.name)));
   const logLevel = (flags['log-level'] ?? env.GREGOR_LOG_LEVEL ?? 'info') as LogLevel;
   if (!LEVELS.includes(logLevel)) throw new Error(`log level "${logLevel}" is not one of ${LEVELS.join(', ')}`);
   const ephemeral = flags.ephemeral ?? ['1', 'true', 'yes'].includes((env.GREGOR_EPHEMERAL ?? '').toLowerCase());
-  const advertisedHost = flags['advertised-host'] ?? env.GREGOR_ADVERTISED_HOST ?? advertised?.host;
   return {
-    host: flags.host ?? env.GREGOR_HOST ?? listener?.host ?? '127.0.0.1',
+    host,
     port,
     ...(advertisedHost !== undefined ? { advertisedHost } : {}),
-    ...(advertised !== undefined ? { advertisedPort: advertised.port } : {}),
+    ...(first.advertisedPort !== undefined ? { advertisedPort: first.advertisedPort } : {}),
+    listeners,
     ...(ephemeral ? {} : { dataDir: flags['data-dir'] ?? env.GREGOR_DATA_DIR ?? logDirs?.split(',')[0] }),
     ephemeral,
     logLevel,

@@ -11,9 +11,15 @@ import type { ServeOptions } from './serve-options.js';
 
 export interface RunningServer {
   broker: Broker;
-  /** The one line `serve` prints: address, data folder, cluster id. */
+  /**
+   * What `serve` prints: first the line for the first listener (address, data folder, cluster id), then one line
+   * per further listener.
+   */
   banner: string;
+  /** The first listener's bound address. */
   address: { host: string; port: number };
+  /** Every listener's bound address, in `listeners` order. */
+  addresses: { name: string; host: string; port: number }[];
   dataDir: string;
   close(): Promise<void>;
   /** Settles when the server has shut down (close() or a signal). */
@@ -32,10 +38,16 @@ export async function serve(
   const log = createLogger(options.logLevel, logWrite);
   const dataDir = options.ephemeral ? mkdtempSync(join(tmpdir(), 'gregor-')) : (options.dataDir ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
-  const config = brokerConfig(
-    { host: options.host, port: options.port, advertisedHost: options.advertisedHost, advertisedPort: options.advertisedPort },
-    options.configs,
-  );
+  const listeners = options.listeners ?? [
+    {
+      name: 'PLAINTEXT',
+      host: options.host,
+      port: options.port,
+      ...(options.advertisedHost !== undefined ? { advertisedHost: options.advertisedHost } : {}),
+      ...(options.advertisedPort !== undefined ? { advertisedPort: options.advertisedPort } : {}),
+    },
+  ];
+  const config = brokerConfig(listeners, options.configs);
   const dir = openDataDir(dataDir, { nodeId: config.nodeId });
   const logs = LogManager.open({
     dataDir,
@@ -48,7 +60,7 @@ export async function serve(
   });
   let metadata: MetadataController | undefined;
   let broker: Broker | undefined;
-  let address: { host: string; port: number };
+  let addresses: { name: string; host: string; port: number }[];
   try {
     metadata = MetadataController.open({
       logManager: logs,
@@ -59,9 +71,7 @@ export async function serve(
       staticConfig: options.configs,
     });
     broker = new Broker(config, log, metadata, logs);
-    address = await broker.listen();
-    // Port 0 picks a free port: advertise the one actually bound.
-    if (config.advertisedPort === 0) config.advertisedPort = address.port;
+    addresses = await broker.listen();
     broker.register();
   } catch (e) {
     await broker?.close();
@@ -91,8 +101,13 @@ export async function serve(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const banner =
-    `gregor listening on ${address.host}:${address.port} (advertised ${config.advertisedHost}:${config.advertisedPort}), ` +
-    `data ${options.ephemeral ? `${dataDir} (ephemeral)` : dataDir}, cluster id ${dir.clusterId}`;
-  return { broker: running, banner, address, dataDir, close, closed };
+  // Scripts and tests read the first line's address: it keeps its form, further listeners follow it.
+  const [first, ...more] = config.listeners.map((l, i) => ({ ...l, bound: addresses[i]! }));
+  const banner = [
+    `gregor listening on ${first!.bound.host}:${first!.bound.port} (advertised ${first!.advertisedHost}:${first!.advertisedPort}), ` +
+      `data ${options.ephemeral ? `${dataDir} (ephemeral)` : dataDir}, cluster id ${dir.clusterId}`,
+    ...more.map((l) => `gregor listening on ${l.bound.host}:${l.bound.port} (listener ${l.name}, advertised ${l.advertisedHost}:${l.advertisedPort})`),
+  ].join('\n');
+  const address = { host: addresses[0]!.host, port: addresses[0]!.port };
+  return { broker: running, banner, address, addresses, dataDir, close, closed };
 }

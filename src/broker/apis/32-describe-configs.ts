@@ -2,6 +2,7 @@ import { ConfigResourceType, ConfigSource, MetadataController, TOPIC_CONFIGS, ty
 import { ErrorCode, type Input } from '../../protocol/index.js';
 import type { DescribeConfigsResourceResult, DescribeConfigsResult, DescribeConfigsSynonym } from '../../protocol/messages/describe-configs-response.js';
 import { defineHandler, type RequestContext } from '../api.js';
+import { formatEndpoint } from '../config-listeners.js';
 import {
   BROKER_CONFIG_BY_NAME,
   BROKER_CONFIGS,
@@ -51,9 +52,9 @@ function staticBrokerConfig(ctx: RequestContext): Map<string, string> {
     ['node.id', String(ctx.connection.nodeId)],
     ['broker.id', String(ctx.connection.nodeId)],
     ['process.roles', 'broker,controller'],
-    // Port 0 binds a free port, which is then the advertised one (unless another was given).
-    ['listeners', `PLAINTEXT://${config.host}:${config.port === 0 ? config.advertisedPort : config.port}`],
-    ['advertised.listeners', `PLAINTEXT://${config.advertisedHost}:${config.advertisedPort}`],
+    // Port 0 binds a free port: the listener shows the port it got.
+    ['listeners', config.listeners.map((l) => formatEndpoint(l.name, l.host, ctx.broker.boundPort(l.name) ?? l.port)).join(',')],
+    ['advertised.listeners', config.listeners.map((l) => formatEndpoint(l.name, l.advertisedHost, l.advertisedPort)).join(',')],
     ['log.dirs', logs.dataDir],
   ]);
   for (const [k, v] of config.raw) out.set(k, v);
