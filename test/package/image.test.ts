@@ -108,10 +108,9 @@ describe('the container image', () => {
     expect(config.Entrypoint).toEqual(['gregor']);
     expect(config.Cmd).toEqual(['serve']);
     expect(config.Env).toEqual(expect.arrayContaining(['GREGOR_DATA_DIR=/data']));
-    // All interfaces, so that a published port reaches it: one listener, or every listener of the two.
-    const listeners = envOf('GREGOR_LISTENERS');
-    if (listeners === undefined) expect(envOf('GREGOR_HOST')).toBe('0.0.0.0');
-    else for (const l of listeners.split(',')) expect(l).toMatch(/^[A-Z_]+:\/\/0\.0\.0\.0:\d+$/);
+    // Two listeners on all interfaces, so that a published port reaches them: the host's and other containers'.
+    expect(envOf('GREGOR_LISTENERS')).toBe('PLAINTEXT://0.0.0.0:9092,DOCKER://0.0.0.0:29092');
+    expect(envOf('GREGOR_ADVERTISED_LISTENERS')).toBe('PLAINTEXT://localhost:9092,DOCKER://gregor:29092');
     expect(config.Healthcheck?.Test.slice(0, 2)).toEqual(['CMD', 'gregor']);
     expect(config.Labels).toMatchObject({ 'org.opencontainers.image.title': 'gregor', 'org.opencontainers.image.version': version });
     // The user's entry exists: oclif and os.userInfo() look it up.
@@ -132,9 +131,8 @@ describe('the container image', () => {
 
     beforeAll(async () => {
       if (!clientStatus('buildah').available) return;
-      // The image's own GREGOR_* settings with its ports moved to free ones (buildah run shares the host's
-      // network): one listener (GREGOR_PORT) or two (GREGOR_LISTENERS, 9092 and 29092). GREGOR_BROKERS, what the
-      // HEALTHCHECK connects to, moves with them.
+      // The image's own GREGOR_* settings with its ports (9092, 29092) moved to free ones (buildah run shares the
+      // host's network). GREGOR_BROKERS, what the HEALTHCHECK connects to, moves with them.
       port = await freePort();
       dockerPort = await freePort();
       env = Object.fromEntries(
@@ -152,10 +150,11 @@ describe('the container image', () => {
         const timer = setTimeout(() => reject(new Error(`no banner in 30 s:\n${out}`)), 30_000);
         serve.stdout!.on('data', (d) => {
           out += d;
-          const line = out.split('\n').find((l) => l.startsWith('gregor listening on'));
-          if (line !== undefined) {
+          // One line per listener, the first one first.
+          const lines = out.split('\n').filter((l) => l.startsWith('gregor listening on'));
+          if (lines.length === 2) {
             clearTimeout(timer);
-            resolve(line);
+            resolve(lines.join('\n'));
           }
         });
         serve.stderr!.on('data', (d) => (out += d));
@@ -172,6 +171,7 @@ describe('the container image', () => {
     it('listens on all interfaces with its data in /data', () => {
       expect(env.GREGOR_BROKERS).toBe(bootstrap);
       expect(banner).toContain(`listening on 0.0.0.0:${port} `);
+      expect(banner).toContain(`listening on 0.0.0.0:${dockerPort} (listener DOCKER, advertised gregor:${dockerPort})`);
       expect(banner).toContain('data /data');
     });
 
@@ -192,16 +192,14 @@ describe('the container image', () => {
       expect(consumed.stdout).toBe('0 from-the-host\n');
     });
 
-    it('tells host clients localhost (kcat -L), and with two listeners the others the container name', (ctx) => {
+    it('tells host clients localhost, and clients on the container network the container name (kcat -L)', (ctx) => {
       requireClient('kcat', ctx);
       const listed = spawnSync('kcat', ['-L', '-b', bootstrap], { encoding: 'utf8', timeout: 20_000 });
       expect(listed.status, listed.stderr).toBe(0);
       expect(listed.stdout).toContain(`broker 1 at localhost:${port}`);
-      if (env.GREGOR_LISTENERS !== undefined) {
-        const docker = spawnSync('kcat', ['-L', '-b', `127.0.0.1:${dockerPort}`], { encoding: 'utf8', timeout: 20_000 });
-        expect(docker.status, docker.stderr).toBe(0);
-        expect(docker.stdout).toContain(`broker 1 at gregor:${dockerPort}`);
-      }
+      const docker = spawnSync('kcat', ['-L', '-b', `127.0.0.1:${dockerPort}`], { encoding: 'utf8', timeout: 20_000 });
+      expect(docker.status, docker.stderr).toBe(0);
+      expect(docker.stdout).toContain(`broker 1 at gregor:${dockerPort}`);
     });
 
     it("keeps its data in the image's /data volume, written by the user gregor", () => {
