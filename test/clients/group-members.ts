@@ -58,6 +58,9 @@ export abstract class GroupMember {
   /** Every assignment it was given, in order. */
   readonly history: number[][] = [];
   exited = false;
+  /** The id the coordinator last gave it, for clients that report it (kafkajs); a rejoin after its session
+   * expired (Kafka's UNKNOWN_MEMBER_ID) or a client restart brings a new one. */
+  memberId: string | undefined;
   protected logLines: string[] = [];
   private waiters: (() => void)[] = [];
 
@@ -145,6 +148,7 @@ class KafkajsMember extends GroupMember {
     const { GROUP_JOIN, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e: any) => {
       this.note(`joined generation ${e.payload.generationId} as ${e.payload.memberId}`);
+      this.memberId = e.payload.memberId;
       const mine: number[] = e.payload.memberAssignment[this.o.topic] ?? [];
       // Positions of partitions now owned by others must not be committed again (they would move the new owner's
       // committed offsets back).
