@@ -5,6 +5,8 @@
 //   - RSS and peak RSS (VmHWM) after producing 2 M records of 100-byte values into one topic (kcat -P;
 //     `gregor produce` from `node bin/run.js` when kcat is missing)
 // RSS comes from /proc/<pid>/status (VmRSS and its RssAnon / RssFile / RssShmem split), so Linux only.
+// Executables are first dropped from the page cache (see dropFromPageCache).
+// A third column, "empty SEA", is the floor: the same Node binary as a single executable that only listens.
 // Run: node bench/startup.mjs [runs] [records]   (runs: 10 by default; records: 2000000, 0 skips that part)
 // Time it with NODE_EXTRA_CA_CERTS unset (it makes every Node start read a certificate file).
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +27,8 @@ const runners = {
   packaged: [path.join(root, 'dist-package', 'gregor')],
   'node bin/run.js': node,
 };
+const floor = floorExecutable();
+if (floor) runners['empty SEA'] = [floor];
 const goals = {
   version: ['--version', 120, 'ms'],
   serve: ['serve to first connection', 150, 'ms'],
@@ -89,6 +93,40 @@ function recordsFile() {
   return file;
 }
 
+/**
+ * The floor under the packaged figures: a single executable of the same Node binary (build/node, from
+ * `npm run package`) whose main only answers --version or listens on --port, nothing of gregor in it.
+ */
+function floorExecutable() {
+  const nodeBin = path.join(root, 'build', 'node', 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
+  const postject = path.join(root, 'node_modules', 'postject', 'dist', 'cli.js');
+  if (process.platform !== 'linux' || !fs.existsSync(nodeBin) || !fs.existsSync(postject)) return undefined;
+  const dir = path.join(home, 'floor');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'main.js'), `
+    const argv = process.argv.slice(2);
+    if (argv.includes('--version')) console.log('floor');
+    else require('node:net').createServer((s) => s.destroy()).listen(Number(argv[argv.indexOf('--port') + 1]), '127.0.0.1');
+  `);
+  fs.writeFileSync(path.join(dir, 'sea-config.json'), JSON.stringify({ main: 'main.js', output: 'blob', disableExperimentalSEAWarning: true, useCodeCache: true }));
+  const exe = path.join(dir, 'floor');
+  spawnSync(nodeBin, ['--experimental-sea-config', 'sea-config.json'], { cwd: dir, stdio: 'ignore' });
+  fs.copyFileSync(nodeBin, exe);
+  spawnSync('strip', [exe]); // as scripts/package.mjs does
+  const r = spawnSync(process.execPath, [postject, exe, 'NODE_SEA_BLOB', path.join(dir, 'blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: 'ignore' });
+  return r.status === 0 ? exe : undefined;
+}
+
+/**
+ * A file just written (by npm run package, by tar, by the floor above) sits in the page cache in large
+ * folios, and the loader's faults then map whole folios: its RssFile comes out about 20 MB higher than
+ * once the file has been read back from disk. Dropping the executable's cached pages first (posix_fadvise
+ * DONTNEED through dd; only pages no process maps) measures every runner in the read-from-disk state.
+ */
+function dropFromPageCache(file) {
+  spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+}
+
 const kcat = spawnSync('kcat', ['-V']).status === 0;
 
 function produce(port, file) {
@@ -105,6 +143,7 @@ const results = {};
 const file = records > 0 ? recordsFile() : undefined;
 for (const [name, argv] of Object.entries(runners)) {
   const r = (results[name] = {});
+  if (argv[0] !== process.execPath) dropFromPageCache(argv[0]);
   spawnSync(argv[0], [...argv.slice(1), '--version'], { env }); // first run writes the addon cache
   const version = [];
   for (let i = 0; i < runs; i++) {
@@ -131,7 +170,7 @@ for (const [name, argv] of Object.entries(runners)) {
   r.serve = median(serve).toFixed(0);
   r.rssFirst = fmtMem(byRss(first));
   r.rssIdle = fmtMem(byRss(idle));
-  if (file) {
+  if (file && name !== 'empty SEA') {
     const b = await startBroker(argv);
     const t = performance.now();
     produce(b.port, file);
@@ -153,8 +192,9 @@ for (const [key, [label, goal, unit]] of Object.entries(goals)) {
 const exe = runners.packaged[0];
 const tarball = fs.readdirSync(path.dirname(exe)).find((f) => f.endsWith('.tar.gz'));
 const mib = (f) => (fs.statSync(f).size / 2 ** 20).toFixed(1);
-rows.push(['binary (MiB)', mib(exe), '', '']);
-rows.push(['tarball (MiB)', mib(path.join(path.dirname(exe), tarball)), '', '< 45']);
+const blank = names.slice(1).map(() => '');
+rows.push(['binary (MiB)', mib(exe), ...blank, '']);
+rows.push(['tarball (MiB)', mib(path.join(path.dirname(exe), tarball)), ...blank, '< 45']);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
 console.log(`medians of ${runs} runs (RSS idle: of ${Math.min(runs, 3)}); producer: ${kcat ? 'kcat -P' : 'gregor produce'}; ${records} records of ${valueSize} bytes`);
 for (const row of rows) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
