@@ -162,9 +162,7 @@ const bundle = path.join(buildDir, 'gregor.cjs');
 const pjsonForOclif = { name: pjson.name, version: pjson.version, description: pjson.description, type: 'commonjs', oclif: { ...pjson.oclif, commands: { strategy: 'explicit', target: './commands/index.js', identifier: 'commands' } } };
 // The build id names the addon cache folder: a rebuild with other addons never reuses stale files.
 const buildId = createHash('sha256').update(fs.readFileSync(sqliteNode)).update(nodeVersion).digest('hex').slice(0, 12);
-const result = await esbuild.build({
-  entryPoints: [path.join(root, 'src', 'package', 'sea-main.ts')],
-  outfile: bundle,
+const bundleOptions = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -174,14 +172,28 @@ const result = await esbuild.build({
   legalComments: 'none',
   logLevel: 'warning',
   banner: { js: "process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';" },
-  define: {
-    __GREGOR_PJSON__: JSON.stringify(pjsonForOclif),
-    __GREGOR_BUILD__: JSON.stringify({ version: pjson.version, buildId }),
-  },
   plugins: [nativeAssets],
   metafile: true,
+};
+const define = {
+  __GREGOR_PJSON__: JSON.stringify(pjsonForOclif),
+  __GREGOR_BUILD__: JSON.stringify({ version: pjson.version, buildId }),
+};
+// oclif's manifest (every command's flags and args), made once here by the embedded Node running the same
+// plugin set-up as the executable: building it at run time costs every start about 10 ms.
+const manifestScript = path.join(buildDir, 'write-manifest.cjs');
+await esbuild.build({ ...bundleOptions, entryPoints: [path.join(root, 'src', 'package', 'write-manifest.ts')], outfile: manifestScript, define });
+const manifest = execFileSync(nodeBin, [manifestScript], { cwd: buildDir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+if (Object.keys(JSON.parse(manifest).commands ?? {}).length === 0) throw new Error(`write-manifest printed no commands: ${manifest.slice(0, 200)}`);
+const result = await esbuild.build({
+  ...bundleOptions,
+  entryPoints: [path.join(root, 'src', 'package', 'sea-main.ts')],
+  outfile: bundle,
+  define: { ...define, __GREGOR_MANIFEST__: manifest },
 });
 if (result.errors.length > 0) process.exit(1);
+// esbuild's metafile, what each input adds to the bundle (esbuild.analyzeMetafile reads it): to see what serve carries.
+fs.writeFileSync(path.join(buildDir, 'meta.json'), JSON.stringify(result.metafile));
 log(`bundle: ${path.relative(root, bundle)} ${(fs.statSync(bundle).size / 1e6).toFixed(1)} MB; assets ${Object.keys(assets).join(', ')}`);
 
 // --- 3. SEA blob, injected into a copy of the Node binary ---

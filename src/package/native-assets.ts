@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getAsset } from 'node:sea';
+import { getRawAsset } from 'node:sea';
 import envPaths from 'env-paths';
 
 declare const __GREGOR_BUILD__: { version: string; buildId: string };
@@ -35,7 +35,9 @@ function cacheFolder(): string {
 function materialize(name: string): string {
   const dir = cacheFolder();
   const file = path.join(dir, name);
-  const bytes = new Uint8Array(getAsset(name));
+  // The asset in place inside the executable's mapped blob: getAsset() would copy it (2 MB for
+  // better-sqlite3) on every start only to compare its size.
+  const bytes = new Uint8Array(getRawAsset(name) as ArrayBuffer);
   try {
     if (fs.statSync(file).size === bytes.byteLength) return file;
   } catch {

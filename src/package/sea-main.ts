@@ -1,17 +1,19 @@
 /**
  * Entry of the single executable (bundled by scripts/package.mjs into CommonJS; never run from dist/).
- * oclif gets its root plugin built here with the command map pre-filled, so nothing is read from disk;
- * native addons come from SEA assets (native-assets.ts), loaded on first use.
+ * oclif gets its root plugin built in code with the command map and the manifest made at build time
+ * (oclif-config.ts), so nothing is read from disk; native addons come from SEA assets (native-assets.ts),
+ * loaded on first use.
  */
 import path from 'node:path';
-import { Config, Plugin } from '@oclif/core';
-import { commands } from '../../commands/index.js';
+import type { Interfaces } from '@oclif/core';
 import { main } from '../cli/main.js';
 import { provideCompressionBinding } from '../protocol/records/compression/native-bindings.js';
 import { provideSqliteBinding } from '../storage/sqlite-binding.js';
 import { loadNativeAsset } from './native-assets.js';
+import { loadConfig } from './oclif-config.js';
 
-declare const __GREGOR_PJSON__: { name: string; version: string; [key: string]: unknown };
+declare const __GREGOR_PJSON__: Parameters<typeof loadConfig>[1];
+declare const __GREGOR_MANIFEST__: Interfaces.Manifest;
 
 /** An object whose properties come from `load()`, called on first access (codec addons load only when used). */
 function lazy<T extends object>(load: () => unknown): T {
@@ -30,18 +32,6 @@ provideCompressionBinding('zstd-napi/binding', lazy(() => require('zstd-napi/bin
 
 // A CommonJS bundle has no top-level await.
 void (async () => {
-  const root = path.dirname(process.execPath);
-  const pjson = __GREGOR_PJSON__ as unknown as ConstructorParameters<typeof Plugin>[0]['pjson'];
-  const plugin = new Plugin({ root, isRoot: true, pjson, type: 'core', ignoreManifest: true });
-  // What loadCommandsFromTarget() would import from package.json's "explicit" target.
-  (plugin as unknown as { commandCache: typeof commands }).commandCache = commands;
-  await plugin.load();
-  const config = await Config.load({
-    root,
-    pjson,
-    plugins: new Map([[plugin.name, plugin]]),
-    userPlugins: false,
-    devPlugins: false,
-  } as Parameters<typeof Config.load>[0]);
+  const config = await loadConfig(path.dirname(process.execPath), __GREGOR_PJSON__, __GREGOR_MANIFEST__);
   await main(process.argv.slice(2), config);
 })();
