@@ -110,6 +110,12 @@ async function smoke(r: Runner): Promise<Record<string, string>> {
     results['group'] = JSON.stringify(parsed).replaceAll(group, 'GROUP').replaceAll(topic, 'TOPIC').replaceAll(`"port":${port}`, '"port":PORT');
     const missing = await run(r, ['topic', 'describe', ...b, 'no-such-topic']);
     results['missing'] = `${missing.code} ${missing.stderr}`;
+    // oclif's help comes from the command manifest the build makes (src/package/write-manifest.ts, on oclif
+    // internals): an oclif upgrade that changes them shows here.
+    for (const args of [['help'], ['help', 'topic'], ['produce', '--help'], ['serve', '--help']]) {
+      const help = await run(r, args);
+      results[args.join(' ')] = `${help.code} ${help.stdout.replace(/node-v[\d.]+/g, 'node-VERSION')}${help.stderr}`;
+    }
     const ver = await run(r, ['--version']);
     results['version'] = ver.stdout.split(' ')[0] ?? '';
   } finally {
