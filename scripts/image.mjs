@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import lockfile from 'proper-lockfile';
+import { lockBuildFolder } from './build-lock.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -113,15 +113,8 @@ function imageSize(storageArgs) {
 async function main() {
   requireBuildah();
   ensurePackage();
-  fs.mkdirSync(imageDir, { recursive: true });
-  // Two builds at once (a test and a person) would share the context and the storage: the second waits.
-  await lockfile.lock(imageDir, {
-    lockfilePath: path.join(imageDir, 'image.lock'),
-    stale: 60_000,
-    update: 10_000,
-    retries: { retries: 60, minTimeout: 1_000, maxTimeout: 5_000 },
-    onCompromised: (err) => { throw err; },
-  });
+  // A test and a person building at once would share the context and the storage.
+  await lockBuildFolder(imageDir, 'image');
   assemble();
   log(`context: ${path.relative(root, context)}`);
   const storage = buildahArgs();

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import lockfile from 'proper-lockfile';
+import { lockBuildFolder } from './build-lock.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -33,17 +33,7 @@ function run(file, args, opts = {}) {
   execFileSync(file, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 }
 
-// Two builds at once (a test and a person, or two worktrees sharing build/) would overwrite each other's
-// files: the second waits for the first. The lock is refreshed while held, so a killed build's lock goes
-// stale after a minute instead of blocking forever; proper-lockfile removes it when this process exits.
-fs.mkdirSync(path.join(root, 'build'), { recursive: true });
-await lockfile.lock(path.join(root, 'build'), {
-  lockfilePath: path.join(root, 'build', 'package.lock'),
-  stale: 60_000,
-  update: 10_000,
-  retries: { retries: 120, minTimeout: 1_000, maxTimeout: 5_000 },
-  onCompromised: (err) => { throw err; },
-});
+await lockBuildFolder(path.join(root, 'build'), 'package');
 
 // --- the Node binary to embed: the npm package node-<os>-<arch>, which also ships the headers ---
 // Not a devDependency: its package links `node_modules/.bin/node`, and every npm script (vitest, node-gyp

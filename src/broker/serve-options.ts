@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseProperties } from '../metadata/meta-properties.js';
-import { defaultAdvertisedHost, listenerListToEndPoints, resolveListeners, type ListenerSpec } from './config-listeners.js';
+import { defaultAdvertisedHost, resolveListeners, type ListenerSpec } from './config-listeners.js';
 import type { LogLevel } from './logger.js';
 
 /** Everything `gregor serve` needs, resolved from flags, then GREGOR_* variables, then a properties file. */
@@ -34,13 +34,6 @@ export interface ServeFlags {
   'log-level'?: string;
   config?: string[];
   'config-file'?: string;
-}
-
-/** The first entry of a listener list → host ('0.0.0.0' for all interfaces) and port. */
-export function parseListener(value: string): { host: string; port: number } {
-  const first = value.split(',')[0]!.trim();
-  const { host, port } = listenerListToEndPoints(first, new Map([[first.split(':')[0]!.toUpperCase(), 'PLAINTEXT']]))[0]!;
-  return { host: host || '0.0.0.0', port };
 }
 
 function parseConfigPairs(pairs: readonly string[]): Record<string, string> {

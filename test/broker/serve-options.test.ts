@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseListener, resolveServeOptions } from '../../src/broker/serve-options.js';
+import { resolveServeOptions } from '../../src/broker/serve-options.js';
 import { BIN, startGregor } from '../helpers/gregor-server.js';
 
 describe('serve options', () => {
@@ -33,8 +33,8 @@ describe('serve options', () => {
     expect(() => resolveServeOptions({ config: ['nonsense'] }, {})).toThrow(/key=value/);
     expect(() => resolveServeOptions({ 'log-level': 'loud' }, {})).toThrow(/log level/);
     expect(() => resolveServeOptions({}, { GREGOR_PORT: '70000' })).toThrow(/TCP port/);
-    expect(() => parseListener('PLAINTEXT://nohost')).toThrow(/PLAINTEXT:\/\/host:port/);
-    expect(parseListener('SSL://[::1]:9094')).toEqual({ host: '::1', port: 9094 });
+    expect(() => resolveServeOptions({ config: ['listeners=PLAINTEXT://nohost'] }, {})).toThrow(/PLAINTEXT:\/\/host:port/);
+    expect(resolveServeOptions({ listeners: 'PLAINTEXT://[::1]:9094' }, {})).toMatchObject({ host: '::1', port: 9094 });
   });
 });
 
